@@ -1,0 +1,38 @@
+//! Stands in for the student's `task_wait_random` while later exercises are
+//! checked; see `probe-core` for the protocol.
+
+use std::time::Duration;
+
+use probe_core::Plan;
+use tokio::task::JoinHandle;
+
+/// Same contract as the exercise: spawns a task that waits a random delay in
+/// `[0, max_delay]`. The call is recorded when it spawns and when the task
+/// finishes, whether or not anyone awaits the handle.
+pub fn task_wait_random(max_delay: Duration) -> JoinHandle<Duration> {
+    let Some(session) = probe_core::current() else {
+        return task_wait_random::task_wait_random(max_delay);
+    };
+    let call = session.begin_task(max_delay);
+    match session.plan_task(max_delay) {
+        Plan::Own => {
+            let own = session.own().task_wait_random;
+            let inner = own.unwrap_or(task_wait_random::task_wait_random)(max_delay);
+            tokio::spawn(async move {
+                match inner.await {
+                    Ok(delay) => {
+                        session.end_task(call, delay);
+                        delay
+                    }
+                    Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+                    Err(_) => panic!("the task made by your task_wait_random was cancelled"),
+                }
+            })
+        }
+        Plan::Scripted(delay) => tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            session.end_task(call, delay);
+            delay
+        }),
+    }
+}

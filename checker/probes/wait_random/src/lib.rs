@@ -1,0 +1,29 @@
+//! Stands in for the student's `wait_random` while later exercises are
+//! checked; see `probe-core` for the protocol.
+
+use std::time::Duration;
+
+use probe_core::Plan;
+
+pub use wait_random::DEFAULT_MAX_DELAY;
+
+/// Same contract as the exercise: waits a random delay in `[0, max_delay]`
+/// and returns it. Recorded, and scripted when a check says so.
+pub async fn wait_random(max_delay: Duration) -> Duration {
+    let Some(session) = probe_core::current() else {
+        return wait_random::wait_random(max_delay).await;
+    };
+    let call = session.begin_wait_random(max_delay);
+    let delay = match session.plan_wait_random(max_delay) {
+        Plan::Own => match session.own().wait_random {
+            Some(own) => own(max_delay).await,
+            None => wait_random::wait_random(max_delay).await,
+        },
+        Plan::Scripted(delay) => {
+            tokio::time::sleep(delay).await;
+            delay
+        }
+    };
+    session.end_wait_random(call, delay);
+    delay
+}

@@ -1,0 +1,292 @@
+//! What a check is, what running one observes, and the verdict judging that
+//! observation gives.
+//!
+//! A runtime check is split in two: a *scenario* that runs student code under
+//! paused time and returns a serialisable observation (what was called, what
+//! came back, when), and a pure *judge* that turns the observation into a
+//! verdict. `cargo test` runs both in one process; `checker grade` runs the
+//! scenario in a sandboxed child and judges in the parent, so a student's
+//! code can report what it did but never decide whether that passed.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::fmt::secs;
+use crate::source::Sources;
+
+/// How a check ended (SPEC.md's check statuses).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The behaviour holds.
+    Passed,
+    /// The behaviour does not hold, or the student's code panicked.
+    Failed,
+    /// The code never finished: pending past the runtime-time limit, or
+    /// blocking the thread past the wall-clock watchdog.
+    Timeout,
+    /// The process running the check died (abort, stack overflow, signal).
+    Crashed,
+    /// Not run, because something it needs is missing.
+    Skipped,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Passed => "passed",
+            Status::Failed => "failed",
+            Status::Timeout => "timeout",
+            Status::Crashed => "crashed",
+            Status::Skipped => "skipped",
+        })
+    }
+}
+
+/// A check's judgement, before points are attached.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// How it ended.
+    pub status: Status,
+    /// What was called, what came back, what was expected; empty on a pass.
+    pub message: String,
+    /// How to fix it, in the student's terms; `None` on a pass or where the
+    /// check's own hint applies.
+    pub hint: Option<String>,
+}
+
+impl Verdict {
+    /// The behaviour holds.
+    pub fn pass() -> Self {
+        Verdict {
+            status: Status::Passed,
+            message: String::new(),
+            hint: None,
+        }
+    }
+
+    /// The behaviour does not hold; the check's hint applies.
+    pub fn fail(message: impl Into<String>) -> Self {
+        Verdict {
+            status: Status::Failed,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Replaces the check's hint with one specific to this failure.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Passes when `ok`, else fails with `message()`.
+    pub fn expect(ok: bool, message: impl FnOnce() -> String) -> Self {
+        if ok { Verdict::pass() } else { Verdict::fail(message()) }
+    }
+
+    /// This verdict if it failed, else `next()`: judges list their
+    /// requirements in order and report the first one broken.
+    pub fn and_then(self, next: impl FnOnce() -> Verdict) -> Verdict {
+        if self.status == Status::Passed { next() } else { self }
+    }
+}
+
+/// What went wrong in one call of student code.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    /// The call as the student would write it: `wait_n(3, 10s)`.
+    pub call: String,
+    /// What happened.
+    pub kind: FailureKind,
+}
+
+/// How a call of student code failed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// It panicked; `location` is where, as `file:line:col`.
+    Panicked {
+        /// The panic message.
+        message: String,
+        /// Where it panicked, when the panic hook saw it.
+        location: Option<String>,
+    },
+    /// It was still pending after this much runtime time.
+    Pending {
+        /// The runtime-time limit it exceeded.
+        limit: Duration,
+    },
+}
+
+/// What running a check's scenario produced. This is what crosses the
+/// process boundary when grading, so it carries observations, never verdicts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Observation {
+    /// The scenario ran to the end and saw this (the check's own type, as JSON).
+    Returned(Value),
+    /// A call of student code panicked or never finished.
+    Failed(Failure),
+    /// The scenario had not finished after this much real time: the student's
+    /// code blocked or spun on the runtime's only thread.
+    Blocked {
+        /// The wall-clock watchdog that fired.
+        watchdog: Duration,
+    },
+}
+
+pub(crate) type Scenario = Arc<dyn Fn() -> Result<Value, Failure> + Send + Sync>;
+pub(crate) type Judge = Arc<dyn Fn(&Value) -> Result<Verdict, serde_json::Error> + Send + Sync>;
+
+pub(crate) enum Body {
+    /// Runs student code under paused time, then judges what it observed.
+    Runtime { scenario: Scenario, judge: Judge },
+    /// Judges the student's source files (e.g. "no sort call").
+    Source(fn(&Sources) -> Verdict),
+}
+
+/// One check of one exercise.
+#[derive(Clone)]
+pub struct Check {
+    /// Stable id, unique within the exercise (reports and filters use it).
+    pub id: String,
+    /// What it checks, for people: "runs the waits concurrently".
+    pub name: String,
+    /// How to fix a failure, unless the verdict brings its own.
+    pub hint: String,
+    /// What a pass is worth.
+    pub points: f64,
+    /// Graded, but not run by the student's `cargo test`.
+    pub hidden: bool,
+    /// The check runs the student's own earlier exercise (at most one per
+    /// exercise: SPEC.md, Grading 3).
+    pub uses_own_earlier: bool,
+    pub(crate) body: Arc<Body>,
+}
+
+impl fmt::Debug for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Check").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+impl Check {
+    /// A runtime check: `scenario` runs student code (see [`crate::scenario`])
+    /// and returns what it saw; `judge` decides.
+    pub(crate) fn runtime<O, S, J>(id: &str, name: &str, hint: &str, scenario: S, judge: J) -> Self
+    where
+        O: Serialize + DeserializeOwned,
+        S: Fn() -> Result<O, Failure> + Send + Sync + 'static,
+        J: Fn(&O) -> Verdict + Send + Sync + 'static,
+    {
+        let scenario: Scenario = Arc::new(move || {
+            let observed = scenario()?;
+            Ok(serde_json::to_value(observed).expect("observations serialise"))
+        });
+        let judge: Judge = Arc::new(move |value| Ok(judge(&O::deserialize(value)?)));
+        Self::new(id, name, hint, Body::Runtime { scenario, judge })
+    }
+
+    /// A check of the student's source files.
+    pub(crate) fn source(id: &str, name: &str, hint: &str, judge: fn(&Sources) -> Verdict) -> Self {
+        Self::new(id, name, hint, Body::Source(judge))
+    }
+
+    fn new(id: &str, name: &str, hint: &str, body: Body) -> Self {
+        Check {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            hint: hint.to_owned(),
+            points: 1.0,
+            hidden: false,
+            uses_own_earlier: false,
+            body: Arc::new(body),
+        }
+    }
+
+    /// Marks the one check that runs the student's own earlier exercise.
+    pub(crate) fn own_earlier(mut self) -> Self {
+        self.uses_own_earlier = true;
+        self
+    }
+
+    /// Judges an observation of this check (for source checks, the sources).
+    /// The same function decides in `cargo test` and in `checker grade`.
+    pub fn judge(&self, observation: &Observation, sources: &Sources) -> Verdict {
+        let verdict = match (&*self.body, observation) {
+            (Body::Source(judge), _) => judge(sources),
+            (Body::Runtime { judge, .. }, Observation::Returned(value)) => match judge(value) {
+                Ok(verdict) => verdict,
+                Err(err) => Verdict::fail(format!(
+                    "the check could not read what your code did ({err}); \
+                     did your code write to the checker's report channel?"
+                )),
+            },
+            (Body::Runtime { .. }, Observation::Failed(failure)) => failure.verdict(),
+            (Body::Runtime { .. }, Observation::Blocked { watchdog }) => Verdict {
+                status: Status::Timeout,
+                message: format!(
+                    "your code blocked the thread: it had not returned after {} of real \
+                     time, although runtime time is paused and a correct solution takes \
+                     a few milliseconds",
+                    secs(*watchdog)
+                ),
+                hint: Some(
+                    "never block an async task: use tokio::time::sleep(..).await, not \
+                     std::thread::sleep, and no busy loops"
+                        .into(),
+                ),
+            },
+        };
+        if verdict.status != Status::Passed && verdict.hint.is_none() {
+            Verdict {
+                hint: Some(self.hint.clone()),
+                ..verdict
+            }
+        } else {
+            verdict
+        }
+    }
+}
+
+impl Failure {
+    /// The verdict for a failed call, worded for the student.
+    pub fn verdict(&self) -> Verdict {
+        let call = &self.call;
+        match &self.kind {
+            FailureKind::Panicked { message, location } => {
+                let at = location.as_deref().map(|l| format!(" at {l}")).unwrap_or_default();
+                if message.starts_with("not yet implemented") || message.starts_with("not implemented") {
+                    let what = call.split('(').next().unwrap_or(call);
+                    Verdict::fail(format!(
+                        "{what} is not implemented yet: {call} reached todo!(){at}"
+                    ))
+                    .hint(format!(
+                        "replace the todo!() with your implementation; the exercise's \
+                         README.md says what {what} must do"
+                    ))
+                } else {
+                    Verdict::fail(format!("{call} panicked{at}: {message}"))
+                }
+            }
+            FailureKind::Pending { limit } => Verdict {
+                status: Status::Timeout,
+                message: format!(
+                    "{call} was still pending after {} of runtime time",
+                    secs(*limit)
+                ),
+                hint: Some(
+                    "something your code awaits never completes: a future that is never \
+                     woken, a task never spawned, or a channel nobody sends on"
+                        .into(),
+                ),
+            },
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! The course's checks, one module per exercise.
+
+mod async_comprehension;
+mod async_generator;
+mod measure_runtime;
+mod measure_time;
+mod task_wait_random;
+mod wait_random;
+mod waits;
+
+use crate::check::Check;
+use crate::subject::Subject;
+
+/// The exercises in course order: directory name and crate name.
+pub const EXERCISES: [(&str, &str); 8] = [
+    ("00_wait_random", "wait_random"),
+    ("01_wait_n", "wait_n"),
+    ("02_measure_time", "measure_time"),
+    ("03_task_wait_random", "task_wait_random"),
+    ("04_task_wait_n", "task_wait_n"),
+    ("05_async_generator", "async_generator"),
+    ("06_async_comprehension", "async_comprehension"),
+    ("07_measure_runtime", "measure_runtime"),
+];
+
+/// Every check of the subject's exercise, hidden ones included.
+pub fn checks(subject: Subject) -> Vec<Check> {
+    match subject {
+        Subject::WaitRandom {
+            wait_random,
+            default_max_delay,
+        } => wait_random::checks(wait_random, default_max_delay),
+        Subject::WaitN(f) => waits::checks(f, waits::Flavour::WaitN),
+        Subject::MeasureTime(f) => measure_time::checks(f),
+        Subject::TaskWaitRandom(f) => task_wait_random::checks(f),
+        Subject::TaskWaitN(f) => waits::checks(f, waits::Flavour::TaskWaitN),
+        Subject::AsyncGenerator(f) => async_generator::checks(f),
+        Subject::AsyncComprehension(f) => async_comprehension::checks(f),
+        Subject::MeasureRuntime(f) => measure_runtime::checks(f),
+    }
+}

@@ -1,0 +1,237 @@
+//! Checks of `00_wait_random`.
+
+use std::time::Duration;
+
+use futures::future::join_all;
+use probe_core::sig;
+use proptest::prelude::*;
+
+use crate::check::{Check, Failure, Verdict};
+use crate::fmt::{durations, secs, tick_ceil};
+use crate::scenario::{CALL_LIMIT, Cases, Timed, call, paused, property};
+
+const TEN: Duration = Duration::from_secs(10);
+
+pub(crate) fn checks(wait_random: sig::WaitRandom, default_max_delay: Duration) -> Vec<Check> {
+    vec![
+        Check::runtime(
+            "default_max_delay",
+            "DEFAULT_MAX_DELAY is 10 s, the Python default",
+            "pub const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(10);",
+            move || Ok(default_max_delay),
+            |d: &Duration| {
+                Verdict::expect(*d == TEN, || {
+                    format!(
+                        "DEFAULT_MAX_DELAY is {}; expected 10s (Python: max_delay: int = 10)",
+                        secs(*d)
+                    )
+                })
+            },
+        ),
+        within_range(wait_random),
+        waits_returned_delay(wait_random),
+        zero_max_delay(wait_random),
+        continuous(wait_random),
+        random(wait_random),
+        covers_range(wait_random),
+        does_not_block(wait_random),
+    ]
+}
+
+/// `count` concurrent calls of `wait_random(max)`: the values, not the timing.
+pub(crate) async fn draws(
+    wait_random: sig::WaitRandom,
+    count: usize,
+    max: Duration,
+) -> Result<Vec<Duration>, Failure> {
+    let calls = (0..count).map(|_| call(format!("wait_random({})", secs(max)), CALL_LIMIT, wait_random(max)));
+    join_all(calls).await.into_iter().map(|r| r.map(|t| t.value)).collect()
+}
+
+fn within_range(wait_random: sig::WaitRandom) -> Check {
+    const PER_CASE: usize = 20;
+    let in_range = |max: &Duration, result: &Result<Vec<Duration>, Failure>| {
+        result.as_ref().is_ok_and(|ds| ds.iter().all(|d| d <= max))
+    };
+    Check::runtime(
+        "within_range",
+        "returns a delay between 0 and max_delay, for any max_delay",
+        "pick the delay with an inclusive range: rng.random_range(0.0..=max_delay.as_secs_f64())",
+        move || {
+            let strategy = prop_oneof![
+                1 => Just(Duration::ZERO),
+                1 => Just(Duration::from_nanos(1)),
+                1 => Just(Duration::from_millis(1)),
+                6 => (0u64..=100_000_000_000).prop_map(Duration::from_nanos),
+            ];
+            Ok(property(
+                64,
+                strategy,
+                |max| paused(draws(wait_random, PER_CASE, *max)),
+                in_range,
+            ))
+        },
+        move |cases: &Cases<Duration, Vec<Duration>>| {
+            cases.judge(
+                |a, b| a.cmp(b),
+                |max, result| match result {
+                    Err(failure) => Some(failure.verdict()),
+                    Ok(ds) => ds.iter().find(|d| *d > max).map(|d| {
+                        Verdict::fail(format!(
+                            "wait_random({}) returned {}, which is more than max_delay",
+                            secs(*max),
+                            secs(*d)
+                        ))
+                    }),
+                },
+                |max| format!("max_delay = {}", secs(*max)),
+            )
+        },
+    )
+}
+
+fn waits_returned_delay(wait_random: sig::WaitRandom) -> Check {
+    Check::runtime(
+        "waits_returned_delay",
+        "waits exactly the delay it returns",
+        "draw the delay once, await tokio::time::sleep(delay), then return that same delay",
+        move || {
+            paused(async move {
+                let mut calls = Vec::new();
+                for _ in 0..10 {
+                    calls.push(call("wait_random(10s)", CALL_LIMIT, wait_random(TEN)).await?);
+                }
+                Ok(calls)
+            })
+        },
+        |calls: &Vec<Timed<Duration>>| {
+            let wrong = calls
+                .iter()
+                .find(|t| t.elapsed < t.value || t.elapsed > tick_ceil(t.value));
+            match wrong {
+                None => Verdict::pass(),
+                Some(t) if t.elapsed.is_zero() => Verdict::fail(format!(
+                    "wait_random(10s) returned {} at once: no runtime time passed",
+                    secs(t.value)
+                ))
+                .hint("await tokio::time::sleep(delay) before returning the delay"),
+                Some(t) => Verdict::fail(format!(
+                    "wait_random(10s) returned {} but took {} of runtime time; expected it \
+                     to wait exactly the delay it returns (up to the next 1 ms timer tick)",
+                    secs(t.value),
+                    secs(t.elapsed)
+                )),
+            }
+        },
+    )
+}
+
+fn zero_max_delay(wait_random: sig::WaitRandom) -> Check {
+    Check::runtime(
+        "zero_max_delay",
+        "wait_random(0s) returns 0s at once",
+        "an inclusive range 0.0..=0.0 is valid and gives 0; a half-open 0.0..0.0 is empty and panics",
+        move || paused(call("wait_random(0s)", CALL_LIMIT, wait_random(Duration::ZERO))),
+        |t: &Timed<Duration>| {
+            Verdict::expect(t.value.is_zero() && t.elapsed.is_zero(), || {
+                format!(
+                    "wait_random(0s) returned {} after {} of runtime time; expected 0s at once",
+                    secs(t.value),
+                    secs(t.elapsed)
+                )
+            })
+        },
+    )
+}
+
+fn continuous(wait_random: sig::WaitRandom) -> Check {
+    Check::runtime(
+        "continuous",
+        "returns any real delay, not just whole seconds",
+        "Python's random.uniform returns any real number: draw an f64 and convert it with \
+         Duration::from_secs_f64",
+        move || paused(draws(wait_random, 200, TEN)),
+        |ds: &Vec<Duration>| {
+            Verdict::expect(ds.iter().any(|d| d.subsec_nanos() != 0), || {
+                format!(
+                    "all {} delays from wait_random(10s) were whole seconds: {}",
+                    ds.len(),
+                    durations(ds)
+                )
+            })
+        },
+    )
+}
+
+fn random(wait_random: sig::WaitRandom) -> Check {
+    Check::runtime(
+        "random",
+        "returns a different random delay each call",
+        "draw a fresh random delay on every call, e.g. rand::rng().random_range(0.0..=max)",
+        move || paused(draws(wait_random, 200, TEN)),
+        |ds: &Vec<Duration>| {
+            let mut distinct = ds.clone();
+            distinct.sort();
+            distinct.dedup();
+            // A continuous uniform draw repeats with probability ~0; even
+            // whole milliseconds repeat only ~2 times in 200 draws.
+            Verdict::expect(distinct.len() * 100 >= ds.len() * 95, || {
+                format!(
+                    "{} calls of wait_random(10s) returned only {} different delays: {}",
+                    ds.len(),
+                    distinct.len(),
+                    durations(ds)
+                )
+            })
+        },
+    )
+}
+
+fn covers_range(wait_random: sig::WaitRandom) -> Check {
+    const DRAWS: usize = 300;
+    Check::runtime(
+        "covers_range",
+        "spreads delays over the whole range [0, max_delay]",
+        "scale the random fraction by max_delay: rng.random_range(0.0..=max_delay.as_secs_f64())",
+        move || paused(draws(wait_random, DRAWS, TEN)),
+        |ds: &Vec<Duration>| {
+            // Each tenth of the range misses all 300 uniform draws with
+            // probability 0.9^300 ≈ 2e-14.
+            let mut hits = [0usize; 10];
+            for d in ds.iter().filter(|d| **d <= TEN) {
+                hits[((d.as_secs_f64() / 1.0) as usize).min(9)] += 1;
+            }
+            let min = ds.iter().min().copied().unwrap_or_default();
+            let max = ds.iter().max().copied().unwrap_or_default();
+            match hits.iter().position(|h| *h == 0) {
+                None => Verdict::pass(),
+                Some(tenth) => Verdict::fail(format!(
+                    "{} calls of wait_random(10s) returned no delay between {}s and {}s; \
+                     they ranged from {} to {}",
+                    ds.len(),
+                    tenth,
+                    tenth + 1,
+                    secs(min),
+                    secs(max)
+                )),
+            }
+        },
+    )
+}
+
+fn does_not_block(wait_random: sig::WaitRandom) -> Check {
+    const YEAR: Duration = Duration::from_secs(365 * 86_400);
+    Check::runtime(
+        "does_not_block",
+        "waits without blocking the thread",
+        "use tokio::time::sleep(delay).await; std::thread::sleep blocks the runtime's only thread",
+        // Up to a year of runtime time passes in microseconds when the code
+        // awaits a tokio sleep; blocking code trips the wall-clock watchdog.
+        move || paused(call("wait_random(365d)", YEAR * 2, wait_random(YEAR))),
+        |t: &Timed<Duration>| {
+            Verdict::expect(t.value <= YEAR, || {
+                format!("wait_random(365d) returned {}, more than max_delay", secs(t.value))
+            })
+        },
+    )
+}

@@ -1,0 +1,41 @@
+//! The course's checker: checks that run students' async code under paused
+//! tokio time, so a 10-second exercise is checked in milliseconds and every
+//! timing assertion is exact to the timer's 1 ms tick.
+//!
+//! Each exercise crate wires its functions into a [`Subject`] in
+//! `tests/checks.rs`; `cargo test -p <exercise>` then runs [`student::main`]:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! async fn wait_n(n: usize, max_delay: Duration) -> Vec<Duration> {
+//!     # let _ = (n, max_delay);
+//!     // the student's code
+//!     Vec::new()
+//! }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     checker::student::main(
+//!         checker::Subject::WaitN(|n, max| Box::pin(wait_n(n, max))),
+//!         env!("CARGO_MANIFEST_DIR"),
+//!     )
+//! }
+//! ```
+//!
+//! A check is a scenario that observes student code and a judge that turns
+//! the observation into a [`Verdict`] (see [`check`]); later exercises call
+//! earlier ones through probes (the `probe-core` crate) that record every
+//! call and return values the check chose.
+
+pub mod check;
+pub mod engine;
+pub mod exercises;
+pub mod fmt;
+pub mod scenario;
+pub mod source;
+pub mod student;
+pub mod subject;
+
+pub use check::{Check, Observation, Status, Verdict};
+pub use source::Sources;
+pub use subject::Subject;
