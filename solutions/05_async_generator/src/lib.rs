@@ -14,7 +14,11 @@ pub fn async_generator() -> impl Stream<Item = f64> {
     async_stream::stream! {
         for _ in 0..10 {
             tokio::time::sleep(Duration::from_secs(1)).await;
-            yield rand::rng().random_range(0.0..=10.0);
+            // Draw in a statement of its own: `yield` suspends like an
+            // `.await`, and a `ThreadRng` still alive there (as a temporary
+            // in `yield rand::rng()...` would be) makes the stream `!Send`.
+            let value = rand::rng().random_range(0.0..=10.0);
+            yield value;
         }
     }
 }
