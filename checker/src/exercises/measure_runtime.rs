@@ -1,9 +1,122 @@
-//! Checks of `measure_runtime`.
+//! Checks of `07_measure_runtime`.
 
-use probe_core::sig;
+use std::time::Duration;
 
-use crate::check::Check;
+use probe_core::{Call, Mode, Session, sig};
+use serde::{Deserialize, Serialize};
 
-pub(crate) fn checks(_f: sig::MeasureRuntime) -> Vec<Check> {
-    Vec::new()
+use crate::check::{Check, Failure, Verdict};
+use crate::fmt::{durations, secs, tick_ceil};
+use crate::scenario::{CALL_LIMIT, call, paused};
+
+/// One call of the student's measure_runtime and its comprehensions.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Run {
+    /// How long each scripted comprehension took (`None`: the student's own).
+    each: Option<Duration>,
+    returned: Duration,
+    elapsed: Duration,
+    calls: Vec<Call<(), Vec<f64>>>,
+}
+
+impl Run {
+    fn starts(&self) -> Vec<Duration> {
+        self.calls.iter().map(|c| c.started).collect()
+    }
+}
+
+fn run(f: sig::MeasureRuntime, mode: Mode, each: Option<Duration>) -> Result<Run, Failure> {
+    paused(async move {
+        let session = Session::new(mode);
+        if let Some(each) = each {
+            let values: Vec<f64> = (0..10).map(|i| i as f64 + 0.5).collect();
+            session.script_async_comprehension(std::iter::repeat_n((each, values), 8));
+        }
+        let _installed = session.install();
+        let t = call("measure_runtime()", CALL_LIMIT, f()).await?;
+        Ok(Run {
+            each,
+            returned: t.value,
+            elapsed: t.elapsed,
+            calls: session.async_comprehension_calls(),
+        })
+    })
+}
+
+/// `returned` is the elapsed time, to the timer's tick either way.
+fn close(a: Duration, b: Duration) -> bool {
+    a.abs_diff(b) <= Duration::from_millis(1)
+}
+
+pub(crate) fn checks(f: sig::MeasureRuntime) -> Vec<Check> {
+    let ten = Duration::from_secs(10);
+    vec![
+        Check::runtime(
+            "about_ten_seconds",
+            "returns about 10 s, not 40 s",
+            "run the four comprehensions at the same time (tokio::join! or join_all), not one after another",
+            move || run(f, Mode::Scripted, Some(ten)),
+            |r: &Run| {
+                Verdict::expect(close(r.returned, Duration::from_secs(10)), || {
+                    format!(
+                        "measure_runtime() returned {} (it took {} of runtime time); with each async_comprehension() taking 10s, expected 10s",
+                        secs(r.returned),
+                        secs(r.elapsed)
+                    )
+                })
+            },
+        ),
+        Check::runtime(
+            "runs_four_concurrently",
+            "runs async_comprehension four times, all at once",
+            "start all four async_comprehension() calls together: tokio::join!(a, b, c, d)",
+            move || run(f, Mode::Scripted, Some(ten)),
+            |r: &Run| {
+                let ok = r.calls.len() == 4 && r.calls.iter().all(|c| c.started.is_zero());
+                Verdict::expect(ok, || {
+                    format!(
+                        "measure_runtime() called async_comprehension() {} times, starting at {}; expected 4 calls, all starting at 0s",
+                        r.calls.len(),
+                        durations(&r.starts())
+                    )
+                })
+            },
+        ),
+        Check::runtime(
+            "returns_elapsed",
+            "returns the time it measured by the runtime's clock",
+            "read tokio::time::Instant::now() before starting and return start.elapsed() at the end; \
+             std::time::Instant does not see paused runtime time, and a hard-coded 10 s is not a measurement",
+            // 7.5 s, not 10 s: a hard-coded answer shows.
+            move || run(f, Mode::Scripted, Some(Duration::from_millis(7_500))),
+            |r: &Run| {
+                Verdict::expect(close(r.returned, r.elapsed), || {
+                    format!(
+                        "measure_runtime() returned {}, but it took {} of runtime time (each async_comprehension() took {})",
+                        secs(r.returned),
+                        secs(r.elapsed),
+                        r.each.map(secs).unwrap_or_default()
+                    )
+                })
+            },
+        ),
+        Check::runtime(
+            "with_own_comprehension",
+            "works with your own async_comprehension",
+            "this check runs measure_runtime with your own async_comprehension and async_generator; fix those first",
+            move || run(f, Mode::Own, None),
+            |r: &Run| {
+                let ok = r.calls.len() == 4 && close(r.returned, r.elapsed) && r.elapsed <= tick_ceil(Duration::from_secs(10));
+                Verdict::expect(ok, || {
+                    format!(
+                        "measure_runtime() with your async_comprehension returned {} after {} of runtime time, with {} calls; expected about 10s",
+                        secs(r.returned),
+                        secs(r.elapsed),
+                        r.calls.len()
+                    )
+                })
+            },
+        )
+        .own_earlier(),
+    ]
 }

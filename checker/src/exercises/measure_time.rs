@@ -1,9 +1,190 @@
-//! Checks of `measure_time`.
+//! Checks of `02_measure_time`.
 
-use probe_core::sig;
+use std::time::Duration;
 
-use crate::check::Check;
+use probe_core::{Call, Mode, Session, sig};
+use serde::{Deserialize, Serialize};
 
-pub(crate) fn checks(_f: sig::MeasureTime) -> Vec<Check> {
-    Vec::new()
+use crate::check::{Check, Failure, Verdict};
+use crate::fmt::{durations, secs};
+use crate::scenario::{CALL_LIMIT, call, paused};
+
+const TICK: Duration = Duration::from_millis(1);
+
+/// One call of the student's measure_time and the wait_n calls it made.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Run {
+    n: usize,
+    max_delay: Duration,
+    returned: Duration,
+    elapsed: Duration,
+    calls: Vec<Call<(usize, Duration), Vec<Duration>>>,
+}
+
+impl Run {
+    fn call(&self) -> String {
+        format!("measure_time({}, {})", self.n, secs(self.max_delay))
+    }
+
+    /// How long the wait_n call took, by the runtime's clock.
+    fn wait_n_took(&self) -> Option<Duration> {
+        match self.calls.as_slice() {
+            [only] => only.ended.map(|end| end - only.started),
+            _ => None,
+        }
+    }
+}
+
+fn run(f: sig::MeasureTime, mode: Mode, n: usize, max_delay: Duration, script: Option<Vec<Duration>>) -> Result<Run, Failure> {
+    paused(async move {
+        let session = Session::new(mode);
+        session.script_wait_n(script);
+        let _installed = session.install();
+        let t = call(format!("measure_time({n}, {})", secs(max_delay)), CALL_LIMIT, f(n, max_delay)).await?;
+        Ok(Run {
+            n,
+            max_delay,
+            returned: t.value,
+            elapsed: t.elapsed,
+            calls: session.wait_n_calls(),
+        })
+    })
+}
+
+fn ms(ms: u64) -> Duration {
+    Duration::from_millis(ms)
+}
+
+/// Whether `returned × n` is the time wait_n took, to the timer's tick.
+fn is_average(r: &Run, took: Duration) -> bool {
+    let total = r.returned.as_secs_f64() * r.n as f64;
+    (total - took.as_secs_f64()).abs() <= TICK.as_secs_f64()
+}
+
+fn average_verdict(r: &Run) -> Verdict {
+    let Some(took) = r.wait_n_took() else {
+        return Verdict::fail(format!(
+            "{} called wait_n {} times; expected once, so there is one total to divide",
+            r.call(),
+            r.calls.len()
+        ))
+        .hint("await wait_n(n, max_delay) once, between reading the clock twice");
+    };
+    let expected = took.div_f64(r.n as f64);
+    if is_average(r, took) {
+        Verdict::pass()
+    } else if r.returned < TICK && took >= Duration::from_secs(1) {
+        Verdict::fail(format!(
+            "{} returned {}, but wait_n took {} of runtime time",
+            r.call(),
+            secs(r.returned),
+            secs(took)
+        ))
+        .hint(
+            "std::time::Instant measures real time, which barely moves while tokio's clock is \
+             paused; measure with tokio::time::Instant, the runtime's clock",
+        )
+    } else if (r.returned.as_secs_f64() - took.as_secs_f64()).abs() <= TICK.as_secs_f64() {
+        Verdict::fail(format!(
+            "{} returned {}, the total time; expected the total divided by n: {} / {} = {}",
+            r.call(),
+            secs(r.returned),
+            secs(took),
+            r.n,
+            secs(expected)
+        ))
+        .hint("return total_time / n, as the Python original does")
+    } else {
+        Verdict::fail(format!(
+            "{} returned {}; wait_n took {} of runtime time, so expected {} / {} = {}",
+            r.call(),
+            secs(r.returned),
+            secs(took),
+            secs(took),
+            r.n,
+            secs(expected)
+        ))
+    }
+}
+
+pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
+    vec![
+        Check::runtime(
+            "average",
+            "returns the time wait_n took divided by n",
+            "read tokio::time::Instant::now() before and after awaiting wait_n, and return elapsed / n",
+            move || {
+                Ok(vec![
+                    run(f, Mode::Scripted, 5, Duration::from_secs(10), Some(vec![ms(1_500), ms(6_000), ms(2_000), ms(3_000), ms(4_000)]))?,
+                    run(f, Mode::Scripted, 3, Duration::from_secs(1), Some(vec![ms(900), ms(200), ms(500)]))?,
+                ])
+            },
+            |runs: &Vec<Run>| {
+                runs.iter().map(average_verdict).find(|v| v.status != crate::check::Status::Passed).unwrap_or_else(Verdict::pass)
+            },
+        ),
+        Check::runtime(
+            "runtime_clock",
+            "measures with the runtime's clock (tokio::time::Instant)",
+            "std::time::Instant measures real time, which barely moves while tokio's clock is \
+             paused; use tokio::time::Instant, the runtime's clock",
+            move || run(f, Mode::Scripted, 4, Duration::from_secs(10), Some(vec![ms(8_000), ms(1_000), ms(2_000), ms(3_000)])),
+            |r: &Run| {
+                let took = r.wait_n_took().unwrap_or(r.elapsed);
+                Verdict::expect(r.returned >= TICK, || {
+                    format!(
+                        "{} returned {}, though wait_n kept it busy for {} of runtime time",
+                        r.call(),
+                        secs(r.returned),
+                        secs(took)
+                    )
+                })
+            },
+        ),
+        Check::runtime(
+            "calls_wait_n",
+            "calls wait_n(n, max_delay) once",
+            "await wait_n(n, max_delay) exactly once, with the arguments you were given",
+            move || run(f, Mode::Scripted, 6, ms(2_500), None),
+            |r: &Run| {
+                let args: Vec<_> = r.calls.iter().map(|c| c.args).collect();
+                Verdict::expect(args == [(r.n, r.max_delay)], || {
+                    let shown: Vec<_> = args.iter().map(|(n, d)| format!("wait_n({n}, {})", secs(*d))).collect();
+                    format!("{} called [{}]; expected exactly wait_n({}, {})", r.call(), shown.join(", "), r.n, secs(r.max_delay))
+                })
+            },
+        ),
+        Check::runtime(
+            "zero_n",
+            "measure_time(0, max_delay) returns 0s without panicking",
+            "dividing a Duration by zero panics: return Duration::ZERO when n is 0",
+            move || run(f, Mode::Scripted, 0, Duration::from_secs(10), Some(vec![])),
+            |r: &Run| {
+                Verdict::expect(r.returned.is_zero(), || format!("{} returned {}; expected 0s", r.call(), secs(r.returned)))
+            },
+        ),
+        Check::runtime(
+            "with_own_wait_n",
+            "works with your own wait_n",
+            "this check runs measure_time with your own wait_n (and wait_random); fix those exercises first",
+            move || run(f, Mode::Own, 3, Duration::from_secs(1), None),
+            |r: &Run| {
+                let call = r.calls.first();
+                let delays = call.and_then(|c| c.returned.clone()).unwrap_or_default();
+                let took = r.wait_n_took().unwrap_or(r.elapsed);
+                Verdict::expect(r.calls.len() == 1 && is_average(r, took), || {
+                    format!(
+                        "{} with your wait_n (which returned {} after {}) returned {}; expected {} / {}",
+                        r.call(),
+                        durations(&delays),
+                        secs(took),
+                        secs(r.returned),
+                        secs(took),
+                        r.n
+                    )
+                })
+            },
+        )
+        .own_earlier(),
+    ]
 }

@@ -1,9 +1,145 @@
-//! Checks of `task_wait_random`.
+//! Checks of `03_task_wait_random`.
 
-use probe_core::sig;
+use std::time::Duration;
 
-use crate::check::Check;
+use probe_core::{Call, Mode, Session, sig};
+use serde::{Deserialize, Serialize};
 
-pub(crate) fn checks(_f: sig::TaskWaitRandom) -> Vec<Check> {
-    Vec::new()
+use crate::check::{Check, Failure, FailureKind, Verdict};
+use crate::fmt::{durations, secs, tick_ceil};
+use crate::scenario::{CALL_LIMIT, call, call_sync, paused};
+
+/// What a check saw of one task_wait_random call.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Run {
+    max_delay: Duration,
+    /// The handle's result, when the check awaited it.
+    joined: Option<Duration>,
+    /// Runtime time until the handle resolved, or that the check waited.
+    elapsed: Duration,
+    calls: Vec<Call<Duration, Duration>>,
+}
+
+impl Run {
+    fn call(&self) -> String {
+        format!("task_wait_random({})", secs(self.max_delay))
+    }
+}
+
+/// Calls `f(max_delay)`; awaits the handle, or, with `wait_instead`, leaves
+/// it alone and lets that much runtime time pass.
+fn run(f: sig::TaskWaitRandom, mode: Mode, max_delay: Duration, script: Option<Duration>, wait_instead: Option<Duration>) -> Result<Run, Failure> {
+    paused(async move {
+        let session = Session::new(mode);
+        session.script_wait_random(script);
+        let _installed = session.install();
+        let text = format!("task_wait_random({})", secs(max_delay));
+        let start = tokio::time::Instant::now();
+        let handle = call_sync(text.clone(), || f(max_delay))?;
+        let joined = match wait_instead {
+            Some(wait) => {
+                tokio::time::sleep(wait).await;
+                handle.abort();
+                None
+            }
+            None => match call(format!("awaiting the handle of {text}"), CALL_LIMIT, handle).await?.value {
+                Ok(delay) => Some(delay),
+                Err(err) => {
+                    let message = if err.is_panic() {
+                        let payload = err.into_panic();
+                        return Err(crate::scenario::panicked(format!("the task spawned by {text}"), payload));
+                    } else {
+                        "it was cancelled".to_owned()
+                    };
+                    return Err(Failure {
+                        call: format!("the task spawned by {text}"),
+                        kind: FailureKind::Panicked { message, location: None },
+                    });
+                }
+            },
+        };
+        Ok(Run {
+            max_delay,
+            joined,
+            elapsed: start.elapsed(),
+            calls: session.wait_random_calls(),
+        })
+    })
+}
+
+pub(crate) fn checks(f: sig::TaskWaitRandom) -> Vec<Check> {
+    let ten = Duration::from_secs(10);
+    vec![
+        Check::runtime(
+            "returns_delay",
+            "the handle resolves to the delay wait_random returned, after that delay",
+            "return the JoinHandle of tokio::spawn(wait_random(max_delay)); awaiting it gives the delay",
+            move || run(f, Mode::Scripted, ten, Some(Duration::from_millis(2_500)), None),
+            |r: &Run| {
+                let given: Vec<_> = r.calls.iter().filter_map(|c| c.returned).collect();
+                let ok = given.len() == 1 && r.joined == Some(given[0]) && r.elapsed == tick_ceil(given[0]);
+                Verdict::expect(ok, || {
+                    format!(
+                        "awaiting the handle of {} gave {} after {} of runtime time; wait_random returned {}",
+                        r.call(),
+                        r.joined.map(secs).unwrap_or_else(|| "nothing".into()),
+                        secs(r.elapsed),
+                        durations(&given)
+                    )
+                })
+            },
+        ),
+        Check::runtime(
+            "runs_without_await",
+            "the task starts at once and runs even if nobody awaits the handle",
+            "spawn the task inside task_wait_random (tokio::spawn starts it right away); don't defer the work",
+            move || run(f, Mode::Scripted, ten, Some(Duration::from_secs(2)), Some(Duration::from_secs(3))),
+            |r: &Run| {
+                let ok = matches!(r.calls.as_slice(), [c] if c.started.is_zero() && c.ended == Some(Duration::from_secs(2)));
+                Verdict::expect(ok, || {
+                    let what = match r.calls.as_slice() {
+                        [] => "wait_random had not been called".to_owned(),
+                        [c] => format!(
+                            "wait_random (scripted to take 2s) started at {} and {}",
+                            secs(c.started),
+                            c.ended.map(|e| format!("ended at {}", secs(e))).unwrap_or_else(|| "had not ended".into())
+                        ),
+                        calls => format!("wait_random had been called {} times", calls.len()),
+                    };
+                    format!("{} returned a handle nobody awaited; 3s later, {what}; expected it to start at 0s and end at 2s", r.call())
+                })
+            },
+        ),
+        Check::runtime(
+            "calls_wait_random",
+            "calls wait_random(max_delay) once",
+            "spawn exactly one wait_random(max_delay), passing max_delay through",
+            move || run(f, Mode::Scripted, Duration::from_millis(7_500), None, None),
+            |r: &Run| {
+                let args: Vec<_> = r.calls.iter().map(|c| c.args).collect();
+                Verdict::expect(args == [r.max_delay], || {
+                    format!("{} called wait_random with {}; expected exactly one call with {}", r.call(), durations(&args), secs(r.max_delay))
+                })
+            },
+        ),
+        Check::runtime(
+            "with_own_wait_random",
+            "works with your own wait_random",
+            "this check runs task_wait_random with your own wait_random; fix that exercise first",
+            move || run(f, Mode::Own, Duration::from_secs(2), None, None),
+            |r: &Run| {
+                let ok = r.joined.is_some_and(|d| d <= r.max_delay && r.elapsed >= d && r.elapsed <= tick_ceil(d));
+                Verdict::expect(ok, || {
+                    format!(
+                        "awaiting the handle of {} with your wait_random gave {} after {} of runtime time; expected a delay of at most {} after that delay",
+                        r.call(),
+                        r.joined.map(secs).unwrap_or_else(|| "nothing".into()),
+                        secs(r.elapsed),
+                        secs(r.max_delay)
+                    )
+                })
+            },
+        )
+        .own_earlier(),
+    ]
 }
