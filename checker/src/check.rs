@@ -87,13 +87,21 @@ impl Verdict {
 
     /// Passes when `ok`, else fails with `message()`.
     pub fn expect(ok: bool, message: impl FnOnce() -> String) -> Self {
-        if ok { Verdict::pass() } else { Verdict::fail(message()) }
+        if ok {
+            Verdict::pass()
+        } else {
+            Verdict::fail(message())
+        }
     }
 
     /// This verdict if it failed, else `next()`: judges list their
     /// requirements in order and report the first one broken.
     pub fn and_then(self, next: impl FnOnce() -> Verdict) -> Verdict {
-        if self.status == Status::Passed { next() } else { self }
+        if self.status == Status::Passed {
+            next()
+        } else {
+            self
+        }
     }
 }
 
@@ -172,7 +180,9 @@ pub struct Check {
 
 impl fmt::Debug for Check {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Check").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("Check")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -261,14 +271,24 @@ impl Failure {
         let call = &self.call;
         match &self.kind {
             FailureKind::Panicked { message, location } => {
-                let at = location.as_deref().map(|l| format!(" at {l}")).unwrap_or_default();
-                if message.starts_with("not yet implemented") || message.starts_with("not implemented") {
+                let at = location
+                    .as_deref()
+                    .map(|l| format!(" at {l}"))
+                    .unwrap_or_default();
+                if message.starts_with("not yet implemented")
+                    || message.starts_with("not implemented")
+                {
                     // The todo!() may sit in an earlier exercise the check runs
                     // through ("works with your own …"): name the one it is in.
                     let what = location
                         .as_deref()
                         .and_then(exercise_of)
-                        .unwrap_or_else(|| call.split('(').next().unwrap_or(call).trim_start_matches("the task spawned by "));
+                        .unwrap_or_else(|| {
+                            call.split('(')
+                                .next()
+                                .unwrap_or(call)
+                                .trim_start_matches("the task spawned by ")
+                        });
                     Verdict::fail(format!(
                         "{what} is not implemented yet: {call} reached todo!(){at}"
                     ))
@@ -304,5 +324,9 @@ fn exercise_of(path: &str) -> Option<&str> {
     let dir = rest.split('/').next()?;
     let (number, name) = dir.split_once('_')?;
     number.chars().all(|c| c.is_ascii_digit()).then_some(())?;
-    crate::exercises::EXERCISES.iter().find(|(d, _)| *d == dir).map(|(_, c)| *c).filter(|c| *c == name)
+    crate::exercises::EXERCISES
+        .iter()
+        .find(|(d, _)| *d == dir)
+        .map(|(_, c)| *c)
+        .filter(|c| *c == name)
 }

@@ -48,7 +48,9 @@ fn install_panic_hook() {
                 .name()
                 .is_some_and(|name| name.starts_with(CHECK_THREAD));
             if on_check_thread {
-                let location = info.location().map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+                let location = info
+                    .location()
+                    .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
                 PANIC_LOCATION.with(|l| *l.borrow_mut() = location);
             } else {
                 previous(info);

@@ -8,7 +8,7 @@ pub fn secs(d: Duration) -> String {
         return "0s".into();
     }
     let s = d.as_secs_f64();
-    if s >= 86_400.0 && d.subsec_nanos() == 0 && d.as_secs() % 86_400 == 0 {
+    if s >= 86_400.0 && d.subsec_nanos() == 0 && d.as_secs().is_multiple_of(86_400) {
         return format!("{}d", d.as_secs() / 86_400);
     }
     if s >= 1.0 {
@@ -85,14 +85,23 @@ mod tests {
     #[test]
     fn long_lists_keep_both_ends() {
         let ds: Vec<_> = (1..=20).map(Duration::from_secs).collect();
-        assert_eq!(durations(&ds), "[1s, 2s, 3s, 4s, 5s, 6s, … 12 more …, 19s, 20s]");
+        assert_eq!(
+            durations(&ds),
+            "[1s, 2s, 3s, 4s, 5s, 6s, … 12 more …, 19s, 20s]"
+        );
         assert_eq!(durations(&ds[..3]), "[1s, 2s, 3s]");
     }
 
     #[test]
     fn tick_ceil_rounds_up_to_the_millisecond() {
-        assert_eq!(tick_ceil(Duration::from_micros(1_000_001)), Duration::from_millis(1001));
-        assert_eq!(tick_ceil(Duration::from_millis(7)), Duration::from_millis(7));
+        assert_eq!(
+            tick_ceil(Duration::from_micros(1_000_001)),
+            Duration::from_millis(1001)
+        );
+        assert_eq!(
+            tick_ceil(Duration::from_millis(7)),
+            Duration::from_millis(7)
+        );
         assert_eq!(tick_ceil(Duration::ZERO), Duration::ZERO);
     }
 }

@@ -28,9 +28,13 @@
 //! call and return values the check chose.
 
 pub mod check;
+pub mod child;
 pub mod engine;
 pub mod exercises;
+pub mod exit_code;
 pub mod fmt;
+pub mod grade;
+pub mod report;
 pub mod scenario;
 pub mod source;
 pub mod student;

@@ -113,16 +113,23 @@ where
         max_shrink_iters: 256,
         ..Config::default()
     };
-    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &SEED));
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &SEED));
     let tried = std::cell::RefCell::new(Vec::new());
     // `run` would print nothing we need; drive it for its shrinking.
     let _ = runner.run(&strategy, |input| {
         let result = case(&input);
         let passed = ok(&input, &result);
         tried.borrow_mut().push((input, result));
-        if passed { Ok(()) } else { Err(TestCaseError::fail("case failed")) }
+        if passed {
+            Ok(())
+        } else {
+            Err(TestCaseError::fail("case failed"))
+        }
     });
-    Cases { cases: tried.into_inner() }
+    Cases {
+        cases: tried.into_inner(),
+    }
 }
 
 impl<I, O> Cases<I, O> {

@@ -26,21 +26,26 @@ impl Sources {
         let mut files = Vec::new();
         let mut stack = vec![src_dir.to_path_buf()];
         while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let path = entry.path();
-                let Ok(kind) = entry.file_type() else { continue };
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
                 if kind.is_dir() {
                     stack.push(path);
-                } else if kind.is_file() && path.extension().is_some_and(|e| e == "rs") {
-                    if let Ok(text) = std::fs::read_to_string(&path) {
-                        let rel = path.strip_prefix(src_dir).unwrap_or(&path);
-                        let rel = rel.to_string_lossy().replace('\\', "/");
-                        files.push(SourceFile {
-                            path: format!("{prefix}/{rel}"),
-                            text,
-                        });
-                    }
+                } else if kind.is_file()
+                    && path.extension().is_some_and(|e| e == "rs")
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    let rel = path.strip_prefix(src_dir).unwrap_or(&path);
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    files.push(SourceFile {
+                        path: format!("{prefix}/{rel}"),
+                        text,
+                    });
                 }
             }
         }
@@ -94,11 +99,15 @@ pub fn sorting(sources: &Sources) -> Vec<Use> {
 
     let mut found = Vec::new();
     for file in &sources.0 {
-        let Ok(tokens) = TokenStream::from_str(&file.text) else { continue };
+        let Ok(tokens) = TokenStream::from_str(&file.text) else {
+            continue;
+        };
         let mut flat = Vec::new();
         flatten(tokens, &mut flat);
         for (i, token) in flat.iter().enumerate() {
-            let TokenTree::Ident(ident) = token else { continue };
+            let TokenTree::Ident(ident) = token else {
+                continue;
+            };
             let name = ident.to_string();
             let after_dot_or_path = i > 0
                 && matches!(&flat[i - 1], TokenTree::Punct(p) if p.as_char() == '.' || p.as_char() == ':');

@@ -22,7 +22,10 @@ pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
         args.test_threads = Some(16);
     }
     let exercise = subject.exercise();
-    let sources = Sources::read(&Path::new(crate_dir).join("src"), &format!("exercises/{exercise}/src"));
+    let sources = Sources::read(
+        &Path::new(crate_dir).join("src"),
+        &format!("exercises/{exercise}/src"),
+    );
     let watchdog = watchdog();
     let trials = checks(subject)
         .into_iter()

@@ -49,3 +49,28 @@ impl Subject {
         }
     }
 }
+
+impl Subject {
+    /// A subject with the exercise's shape but no student code behind it:
+    /// enough to build its checks and judge observations, as the grading
+    /// parent does. Running a scenario on it panics.
+    pub fn unlinked(exercise: &str) -> Option<Subject> {
+        fn absent() -> ! {
+            panic!("the grading parent never runs student code")
+        }
+        Some(match exercise {
+            "00_wait_random" => Subject::WaitRandom {
+                wait_random: |_| absent(),
+                default_max_delay: Duration::ZERO,
+            },
+            "01_wait_n" => Subject::WaitN(|_, _| absent()),
+            "02_measure_time" => Subject::MeasureTime(|_, _| absent()),
+            "03_task_wait_random" => Subject::TaskWaitRandom(|_| absent()),
+            "04_task_wait_n" => Subject::TaskWaitN(|_, _| absent()),
+            "05_async_generator" => Subject::AsyncGenerator(|| absent()),
+            "06_async_comprehension" => Subject::AsyncComprehension(|| absent()),
+            "07_measure_runtime" => Subject::MeasureRuntime(|| absent()),
+            _ => return None,
+        })
+    }
+}

@@ -31,7 +31,10 @@ fn run(f: sig::AsyncComprehension, mode: Mode) -> Result<Run, Failure> {
         let session = Session::new(mode);
         let scripted = script();
         // A second stream gets other values, so using two is visible.
-        session.script_async_generator([scripted.clone(), scripted.iter().map(|v| 10.0 - v).collect()]);
+        session.script_async_generator([
+            scripted.clone(),
+            scripted.iter().map(|v| 10.0 - v).collect(),
+        ]);
         let _installed = session.install();
         let t = call("async_comprehension()", CALL_LIMIT, f()).await?;
         Ok(Run {

@@ -37,7 +37,9 @@ impl Consumed {
 
     fn consumer(&self) -> String {
         match (self.first_ask.is_zero(), self.gap.is_zero()) {
-            (true, true) => "a consumer asking for each value as soon as it has the previous one".into(),
+            (true, true) => {
+                "a consumer asking for each value as soon as it has the previous one".into()
+            }
             _ => format!(
                 "a consumer that waits {} before asking for the first value and {} after each value",
                 secs(self.first_ask),
@@ -49,7 +51,11 @@ impl Consumed {
 
 /// Creates the stream, then asks for values on the given schedule, timing
 /// every request and arrival by the runtime's clock.
-async fn consume(f: sig::AsyncGenerator, first_ask: Duration, gap: Duration) -> Result<Consumed, Failure> {
+async fn consume(
+    f: sig::AsyncGenerator,
+    first_ask: Duration,
+    gap: Duration,
+) -> Result<Consumed, Failure> {
     let origin = Instant::now();
     let mut stream = call_sync("async_generator()", f)?;
     sleep(first_ask).await;
@@ -59,7 +65,11 @@ async fn consume(f: sig::AsyncGenerator, first_ask: Duration, gap: Duration) -> 
         let requested = origin.elapsed();
         let text = format!("async_generator(): asking for value {}", items.len() + 1);
         match call(text, VALUE_LIMIT, stream.next()).await?.value {
-            Some(value) => items.push(Item { requested, delivered: origin.elapsed(), value }),
+            Some(value) => items.push(Item {
+                requested,
+                delivered: origin.elapsed(),
+                value,
+            }),
             None => {
                 ended = Some(origin.elapsed());
                 break;
@@ -67,7 +77,12 @@ async fn consume(f: sig::AsyncGenerator, first_ask: Duration, gap: Duration) -> 
         }
         sleep(gap).await;
     }
-    Ok(Consumed { first_ask, gap, items, ended })
+    Ok(Consumed {
+        first_ask,
+        gap,
+        items,
+        ended,
+    })
 }
 
 /// Values of `streams` generators consumed side by side.
@@ -108,8 +123,15 @@ pub(crate) fn checks(f: sig::AsyncGenerator) -> Vec<Check> {
             move || paused(consume(f, Duration::ZERO, Duration::ZERO)),
             |c: &Consumed| {
                 Verdict::expect(c.items.len() == 10 && c.ended.is_some(), || match c.ended {
-                    Some(_) => format!("async_generator() yielded {} values, then ended: {}; expected 10", c.items.len(), numbers(&c.values())),
-                    None => format!("async_generator() was still yielding after {} values; expected it to end after 10", c.items.len()),
+                    Some(_) => format!(
+                        "async_generator() yielded {} values, then ended: {}; expected 10",
+                        c.items.len(),
+                        numbers(&c.values())
+                    ),
+                    None => format!(
+                        "async_generator() was still yielding after {} values; expected it to end after 10",
+                        c.items.len()
+                    ),
                 })
             },
         ),
@@ -142,9 +164,17 @@ pub(crate) fn checks(f: sig::AsyncGenerator) -> Vec<Check> {
             "draw each number with rng.random_range(0.0..=10.0)",
             move || paused(many_values(f, 30)),
             |values: &Vec<f64>| {
-                let outside: Vec<_> = values.iter().copied().filter(|v| !(0.0..=10.0).contains(v)).collect();
+                let outside: Vec<_> = values
+                    .iter()
+                    .copied()
+                    .filter(|v| !(0.0..=10.0).contains(v))
+                    .collect();
                 Verdict::expect(outside.is_empty(), || {
-                    format!("async_generator() yielded {} values outside [0, 10]: {}", outside.len(), numbers(&outside))
+                    format!(
+                        "async_generator() yielded {} values outside [0, 10]: {}",
+                        outside.len(),
+                        numbers(&outside)
+                    )
                 })
             },
         ),
@@ -158,15 +188,18 @@ pub(crate) fn checks(f: sig::AsyncGenerator) -> Vec<Check> {
                 distinct.sort_unstable();
                 distinct.dedup();
                 let all_whole = values.iter().all(|v| v.fract() == 0.0);
-                Verdict::expect(!all_whole && distinct.len() * 100 >= values.len() * 95, || {
-                    format!(
-                        "{} values from 30 streams had only {} different numbers{}: {}",
-                        values.len(),
-                        distinct.len(),
-                        if all_whole { ", all whole" } else { "" },
-                        numbers(values)
-                    )
-                })
+                Verdict::expect(
+                    !all_whole && distinct.len() * 100 >= values.len() * 95,
+                    || {
+                        format!(
+                            "{} values from 30 streams had only {} different numbers{}: {}",
+                            values.len(),
+                            distinct.len(),
+                            if all_whole { ", all whole" } else { "" },
+                            numbers(values)
+                        )
+                    },
+                )
             },
         ),
         Check::runtime(

@@ -35,12 +35,23 @@ impl Run {
     }
 }
 
-fn run(f: sig::MeasureTime, mode: Mode, n: usize, max_delay: Duration, script: Option<Vec<Duration>>) -> Result<Run, Failure> {
+fn run(
+    f: sig::MeasureTime,
+    mode: Mode,
+    n: usize,
+    max_delay: Duration,
+    script: Option<Vec<Duration>>,
+) -> Result<Run, Failure> {
     paused(async move {
         let session = Session::new(mode);
         session.script_wait_n(script);
         let _installed = session.install();
-        let t = call(format!("measure_time({n}, {})", secs(max_delay)), CALL_LIMIT, f(n, max_delay)).await?;
+        let t = call(
+            format!("measure_time({n}, {})", secs(max_delay)),
+            CALL_LIMIT,
+            f(n, max_delay),
+        )
+        .await?;
         Ok(Run {
             n,
             max_delay,

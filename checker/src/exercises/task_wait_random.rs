@@ -28,7 +28,13 @@ impl Run {
 
 /// Calls `f(max_delay)`; awaits the handle, or, with `wait_instead`, leaves
 /// it alone and lets that much runtime time pass.
-fn run(f: sig::TaskWaitRandom, mode: Mode, max_delay: Duration, script: Option<Duration>, wait_instead: Option<Duration>) -> Result<Run, Failure> {
+fn run(
+    f: sig::TaskWaitRandom,
+    mode: Mode,
+    max_delay: Duration,
+    script: Option<Duration>,
+    wait_instead: Option<Duration>,
+) -> Result<Run, Failure> {
     paused(async move {
         let session = Session::new(mode);
         session.script_wait_random(script);
@@ -42,18 +48,27 @@ fn run(f: sig::TaskWaitRandom, mode: Mode, max_delay: Duration, script: Option<D
                 handle.abort();
                 None
             }
-            None => match call(format!("awaiting the handle of {text}"), CALL_LIMIT, handle).await?.value {
+            None => match call(format!("awaiting the handle of {text}"), CALL_LIMIT, handle)
+                .await?
+                .value
+            {
                 Ok(delay) => Some(delay),
                 Err(err) => {
                     let message = if err.is_panic() {
                         let payload = err.into_panic();
-                        return Err(crate::scenario::panicked(format!("the task spawned by {text}"), payload));
+                        return Err(crate::scenario::panicked(
+                            format!("the task spawned by {text}"),
+                            payload,
+                        ));
                     } else {
                         "it was cancelled".to_owned()
                     };
                     return Err(Failure {
                         call: format!("the task spawned by {text}"),
-                        kind: FailureKind::Panicked { message, location: None },
+                        kind: FailureKind::Panicked {
+                            message,
+                            location: None,
+                        },
                     });
                 }
             },

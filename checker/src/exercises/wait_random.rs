@@ -44,8 +44,18 @@ pub(crate) async fn draws(
     count: usize,
     max: Duration,
 ) -> Result<Vec<Duration>, Failure> {
-    let calls = (0..count).map(|_| call(format!("wait_random({})", secs(max)), CALL_LIMIT, wait_random(max)));
-    join_all(calls).await.into_iter().map(|r| r.map(|t| t.value)).collect()
+    let calls = (0..count).map(|_| {
+        call(
+            format!("wait_random({})", secs(max)),
+            CALL_LIMIT,
+            wait_random(max),
+        )
+    });
+    join_all(calls)
+        .await
+        .into_iter()
+        .map(|r| r.map(|t| t.value))
+        .collect()
 }
 
 fn within_range(wait_random: sig::WaitRandom) -> Check {
@@ -131,7 +141,13 @@ fn zero_max_delay(wait_random: sig::WaitRandom) -> Check {
         "zero_max_delay",
         "wait_random(0s) returns 0s at once",
         "an inclusive range 0.0..=0.0 is valid and gives 0; a half-open 0.0..0.0 is empty and panics",
-        move || paused(call("wait_random(0s)", CALL_LIMIT, wait_random(Duration::ZERO))),
+        move || {
+            paused(call(
+                "wait_random(0s)",
+                CALL_LIMIT,
+                wait_random(Duration::ZERO),
+            ))
+        },
         |t: &Timed<Duration>| {
             Verdict::expect(t.value.is_zero() && t.elapsed.is_zero(), || {
                 format!(
@@ -230,7 +246,10 @@ fn does_not_block(wait_random: sig::WaitRandom) -> Check {
         move || paused(call("wait_random(365d)", YEAR * 2, wait_random(YEAR))),
         |t: &Timed<Duration>| {
             Verdict::expect(t.value <= YEAR, || {
-                format!("wait_random(365d) returned {}, more than max_delay", secs(t.value))
+                format!(
+                    "wait_random(365d) returned {}, more than max_delay",
+                    secs(t.value)
+                )
             })
         },
     )

@@ -289,7 +289,10 @@ fn order_verdict(r: &Run, flavour: Flavour) -> Verdict {
         .hint("return every delay exactly as you received it; see the returns_n_delays check");
     }
     // Waits that end in the same 1 ms tick may complete in either order.
-    let ascending = r.returned.windows(2).all(|w| tick_ceil(w[0]) <= tick_ceil(w[1]));
+    let ascending = r
+        .returned
+        .windows(2)
+        .all(|w| tick_ceil(w[0]) <= tick_ceil(w[1]));
     Verdict::expect(ascending, || {
         format!(
             "{} returned {}; the waits completed in the order {}",
@@ -309,7 +312,11 @@ fn no_sort(sources: &Sources) -> Verdict {
             u.ident,
             u.path,
             u.line,
-            if uses.len() > 1 { format!(" ({} places in all)", uses.len()) } else { String::new() }
+            if uses.len() > 1 {
+                format!(" ({} places in all)", uses.len())
+            } else {
+                String::new()
+            }
         )),
     }
 }

@@ -35,8 +35,9 @@ pub fn async_generator() -> BoxStream<'static, f64> {
             })
             .boxed()
         }
-        Plan::Scripted(values) => {
-            stream::unfold((values.into_iter(), session), move |(mut values, session)| async move {
+        Plan::Scripted(values) => stream::unfold(
+            (values.into_iter(), session),
+            move |(mut values, session)| async move {
                 let requested = session.now();
                 match values.next() {
                     Some(value) => {
@@ -49,8 +50,8 @@ pub fn async_generator() -> BoxStream<'static, f64> {
                         None
                     }
                 }
-            })
-            .boxed()
-        }
+            },
+        )
+        .boxed(),
     }
 }

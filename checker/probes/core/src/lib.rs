@@ -351,10 +351,28 @@ macro_rules! record_call {
 
 /// The probes' side of the protocol.
 impl Session {
-    record_call!(begin_wait_random, end_wait_random, wait_random, Duration, Duration);
-    record_call!(begin_wait_n, end_wait_n, wait_n, (usize, Duration), Vec<Duration>);
+    record_call!(
+        begin_wait_random,
+        end_wait_random,
+        wait_random,
+        Duration,
+        Duration
+    );
+    record_call!(
+        begin_wait_n,
+        end_wait_n,
+        wait_n,
+        (usize, Duration),
+        Vec<Duration>
+    );
     record_call!(begin_task, end_task, task_wait_random, Duration, Duration);
-    record_call!(begin_comprehension, end_comprehension, async_comprehension, (), Vec<f64>);
+    record_call!(
+        begin_comprehension,
+        end_comprehension,
+        async_comprehension,
+        (),
+        Vec<f64>
+    );
 
     /// Plans one `wait_random(max_delay)` call.
     pub fn plan_wait_random(&self, max_delay: Duration) -> Plan<Duration> {
@@ -420,7 +438,9 @@ impl Session {
     /// Records that stream `index` reported its end.
     pub fn finish_stream(&self, index: usize) {
         let now = self.now();
-        self.lock().log.async_generator[index].finished.get_or_insert(now);
+        self.lock().log.async_generator[index]
+            .finished
+            .get_or_insert(now);
     }
 
     /// Plans one `async_comprehension()` call: how long it takes and what it

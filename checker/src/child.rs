@@ -1,0 +1,167 @@
+//! The grading child: runs one exercise's scenarios next to the student's
+//! code and reports what it observed. It never decides a verdict; the parent
+//! judges (see [`crate::grade`]).
+//!
+//! Protocol: the parent writes a one-line nonce to the child's stdin, which
+//! the child reads before any student code runs; then every record the child
+//! writes to stdout is one line `\x1e<nonce> <json>`. The parent ignores all
+//! other output, so nothing the student prints, and no early `exit(0)` or
+//! panic hook, can stand in for an observation; a missing observation is a
+//! failure, never a pass.
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::Observation;
+use crate::engine::{observe, watchdog};
+use crate::exercises::checks;
+use crate::subject::Subject;
+
+/// The first byte of every record line.
+pub const RECORD_MARK: char = '\u{1e}';
+
+/// One line of the child's report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "snake_case")]
+pub enum Record {
+    /// Sent first: the checks about to run.
+    Started {
+        /// Their ids.
+        checks: Vec<String>,
+    },
+    /// One check's observation.
+    Observed {
+        /// The check's id.
+        check: String,
+        /// What its scenario saw.
+        observation: Observation,
+    },
+    /// Sent last, after every observation.
+    Done,
+}
+
+/// Resource limits the child puts on itself before running student code.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Address space, bytes.
+    pub memory: u64,
+    /// CPU time, seconds.
+    pub cpu_seconds: u64,
+    /// Largest file it may write, bytes.
+    pub file_size: u64,
+    /// Open files.
+    pub open_files: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            memory: 4 << 30,
+            cpu_seconds: 120,
+            file_size: 16 << 20,
+            open_files: 256,
+        }
+    }
+}
+
+impl Limits {
+    /// Applies the limits to this process (soft and hard, so student code
+    /// cannot raise them back).
+    pub fn apply(&self) -> std::io::Result<()> {
+        use rlimit::Resource;
+        Resource::AS.set(self.memory, self.memory)?;
+        Resource::CPU.set(self.cpu_seconds, self.cpu_seconds)?;
+        Resource::FSIZE.set(self.file_size, self.file_size)?;
+        Resource::NOFILE.set(self.open_files, self.open_files)?;
+        Resource::CORE.set(0, 0)?;
+        Ok(())
+    }
+}
+
+/// The runner binary's `main`: `runner --exercise NN_name [--check ID]...`.
+/// `subject_of` maps an exercise id to the student's linked functions.
+pub fn main(subject_of: fn(&str) -> Option<Subject>) -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut exercise = None;
+    let mut only = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--exercise" => exercise = iter.next().cloned(),
+            "--check" => only.extend(iter.next().cloned()),
+            other => {
+                eprintln!("runner: unexpected argument {other:?}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(subject) = exercise.as_deref().and_then(subject_of) else {
+        eprintln!("runner: usage: runner --exercise NN_name [--check ID]...");
+        return ExitCode::from(2);
+    };
+    let mut nonce = String::new();
+    if std::io::stdin().lock().read_line(&mut nonce).is_err() || nonce.trim().is_empty() {
+        eprintln!("runner: expected a nonce on stdin");
+        return ExitCode::from(2);
+    }
+    let nonce = nonce.trim().to_owned();
+    if let Err(err) = Limits::default().apply() {
+        eprintln!("runner: failed to set resource limits: {err}");
+        return ExitCode::from(2);
+    }
+
+    let selected: Vec<_> = checks(subject)
+        .into_iter()
+        .filter(|c| only.is_empty() || only.contains(&c.id))
+        .collect();
+    emit(
+        &nonce,
+        &Record::Started {
+            checks: selected.iter().map(|c| c.id.clone()).collect(),
+        },
+    );
+    // All checks at once, each on its own thread: blocking code then costs
+    // one watchdog in all, not one per check.
+    let watchdog = watchdog();
+    let (tx, rx) = mpsc::channel();
+    for check in selected.iter().cloned() {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let observation = observe(&check, watchdog);
+            let _ = tx.send((check.id, observation));
+        });
+    }
+    drop(tx);
+    for _ in 0..selected.len() {
+        // Each observe() returns within its watchdog; the margin covers a
+        // starved scheduler. The parent's own deadline backs this up.
+        match rx.recv_timeout(watchdog + Duration::from_secs(30)) {
+            Ok((check, observation)) => emit(&nonce, &Record::Observed { check, observation }),
+            Err(_) => break,
+        }
+    }
+    emit(&nonce, &Record::Done);
+    // Threads blocked in student code would keep the process alive.
+    std::process::exit(0)
+}
+
+fn emit(nonce: &str, record: &Record) {
+    let json = serde_json::to_string(record).expect("records serialise");
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{RECORD_MARK}{nonce} {json}");
+    let _ = out.flush();
+}
+
+/// Finds the records with the right nonce in the child's output, ignoring
+/// everything else the process printed.
+pub fn parse_record(line: &str, nonce: &str) -> Option<Record> {
+    let start = line.find(RECORD_MARK)?;
+    let rest = line[start + RECORD_MARK.len_utf8()..]
+        .strip_prefix(nonce)?
+        .strip_prefix(' ')?;
+    serde_json::from_str(rest).ok()
+}

@@ -1,0 +1,42 @@
+//! The `checker` command's exit codes, in one place.
+//!
+//! Grading that ran exits 0 whatever the score: CI reads the score from the
+//! report. Non-zero means the grader itself could not run.
+
+use crate::grade::GradeError;
+
+/// Grading (or the command) ran.
+pub const OK: u8 = 0;
+/// The checks found problems (`checker verify`, students' `cargo test`).
+pub const FAILED: u8 = 1;
+/// Bad arguments, or a submission directory that does not exist.
+pub const USAGE: u8 = 2;
+/// The course could not be read.
+pub const COURSE: u8 = 3;
+/// cargo could not be run.
+pub const TOOLCHAIN: u8 = 4;
+/// The build cache could not be prepared, or the report not written.
+pub const IO: u8 = 5;
+/// The course's own code did not build (a bug in the course, not the submission).
+pub const INTERNAL: u8 = 6;
+
+/// The exit code for a grading error.
+pub fn for_error(err: &GradeError) -> u8 {
+    match err {
+        GradeError::Submission { .. } | GradeError::UnknownExercise(_) => USAGE,
+        GradeError::Course { .. } => COURSE,
+        GradeError::Toolchain(_) => TOOLCHAIN,
+        GradeError::Cache { .. } => IO,
+        GradeError::CourseBuild(_) => INTERNAL,
+    }
+}
+
+/// The table `checker grade --help` shows.
+pub const HELP: &str = "\
+Exit status:
+  0  grading ran (whatever the score)
+  2  bad arguments, unknown exercise, or no such submission directory
+  3  the course could not be read
+  4  cargo could not be run
+  5  the build cache could not be prepared, or --out could not be written
+  6  the course's own code did not build (a course bug, not the submission's)";

@@ -1,0 +1,532 @@
+//! `checker grade`: grades a submission directory safely and fast.
+//!
+//! 1. [`intake`] takes only `exercises/NN_name/src/**/*.rs` from the
+//!    submission; everything else comes from the pristine course.
+//! 2. A locked [`slot`] (build workspace in the cache) gets the course's
+//!    build files and the submission's sources; one `cargo build` links every
+//!    exercise into one runner binary. An exercise that does not compile is
+//!    reported as `compile_error` and its starter stub takes its place, so the
+//!    others still build.
+//! 3. Per exercise, a [`sandbox`]ed child runs the scenarios and reports
+//!    observations; the parent judges them with [`crate::Check::judge`], the
+//!    code `cargo test` runs.
+
+mod intake;
+mod sandbox;
+mod slot;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+pub use intake::{Intake, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, intake};
+pub use sandbox::OUTPUT_CAP;
+
+use crate::check::{Check, Observation, Status};
+use crate::exercises::{EXERCISES, checks};
+use crate::report::{CheckReport, ExerciseReport, ExerciseStatus, Report};
+use crate::source::Sources;
+use crate::subject::Subject;
+
+/// Why grading could not run at all. A submission that fails in any way is
+/// a [`Report`], never one of these.
+#[derive(Debug, thiserror::Error)]
+pub enum GradeError {
+    /// The course directory is missing or unreadable.
+    #[error(
+        "failed to read the course at {path}: {source}\nhint: run from the course repository or pass --course DIR"
+    )]
+    Course {
+        /// What could not be read.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The submission directory is missing or not a directory.
+    #[error(
+        "failed to read the submission {path}: {reason}\nhint: pass the directory that holds exercises/NN_name/src"
+    )]
+    Submission {
+        /// The submission path.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// `--exercise` named no exercise of the course.
+    #[error("failed to find exercise {0:?}\nhint: exercises are {list}", list = EXERCISES.map(|(d, _)| d).join(", "))]
+    UnknownExercise(String),
+    /// cargo could not be started.
+    #[error(
+        "failed to run cargo: {0}\nhint: install Rust with rustup, or set CARGO to cargo's path"
+    )]
+    Toolchain(std::io::Error),
+    /// The build cache could not be prepared.
+    #[error(
+        "failed to prepare the build cache at {path}: {source}\nhint: set CHECKER_CACHE_DIR to a writable directory"
+    )]
+    Cache {
+        /// The cache path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The course's own code did not build: nothing a submission did.
+    #[error("failed to build the course's checker (not the submission's fault):\n{0}")]
+    CourseBuild(String),
+}
+
+/// What to grade and how.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The pristine course (the repository root).
+    pub course: PathBuf,
+    /// The submission directory.
+    pub submission: PathBuf,
+    /// Exercises to grade; empty means all.
+    pub exercises: Vec<String>,
+    /// Exercises graded at once.
+    pub jobs: usize,
+    /// Where build slots live.
+    pub cache: PathBuf,
+    /// Show hidden checks' messages.
+    pub reveal_hidden: bool,
+    /// Wall-clock limit for one build.
+    pub build_timeout: Duration,
+    /// Wall-clock limit for one exercise's checks.
+    pub run_timeout: Duration,
+}
+
+impl Options {
+    /// Defaults for grading `submission` against the course at `course`.
+    pub fn new(course: PathBuf, submission: PathBuf) -> Self {
+        Options {
+            course,
+            submission,
+            exercises: Vec::new(),
+            jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            cache: default_cache_dir(),
+            reveal_hidden: false,
+            build_timeout: Duration::from_secs(600),
+            run_timeout: crate::engine::watchdog() + Duration::from_secs(25),
+        }
+    }
+}
+
+/// `$CHECKER_CACHE_DIR`, else `$XDG_CACHE_HOME/async-course-checker`, else
+/// `~/.cache/async-course-checker`. Delete it to start cold.
+pub fn default_cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CHECKER_CACHE_DIR") {
+        return PathBuf::from(dir);
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("async-course-checker")
+}
+
+/// The earlier exercises each exercise's "works with your own …" check
+/// runs through.
+fn own_chain(exercise: &str) -> &'static [&'static str] {
+    match exercise {
+        "01_wait_n" | "03_task_wait_random" => &["00_wait_random"],
+        "02_measure_time" => &["01_wait_n", "00_wait_random"],
+        "04_task_wait_n" => &["03_task_wait_random", "00_wait_random"],
+        "06_async_comprehension" => &["05_async_generator"],
+        "07_measure_runtime" => &["06_async_comprehension", "05_async_generator"],
+        _ => &[],
+    }
+}
+
+/// Grades a submission. `Err` only when grading itself cannot run.
+pub fn grade(options: &Options) -> Result<Report, GradeError> {
+    let selected: Vec<&str> = if options.exercises.is_empty() {
+        EXERCISES.iter().map(|(d, _)| *d).collect()
+    } else {
+        let mut selected = Vec::new();
+        for wanted in &options.exercises {
+            let found = EXERCISES.iter().find(|(d, _)| d == wanted);
+            let (dir, _) = found.ok_or_else(|| GradeError::UnknownExercise(wanted.clone()))?;
+            if !selected.contains(dir) {
+                selected.push(*dir);
+            }
+        }
+        selected.sort();
+        selected
+    };
+    let course = &options.course;
+    if !options.submission.is_dir() {
+        return Err(GradeError::Submission {
+            path: options.submission.clone(),
+            reason: "not a directory".into(),
+        });
+    }
+
+    // Intake every exercise: later ones run through earlier ones.
+    let mut stubs = BTreeMap::new();
+    let mut intakes = BTreeMap::new();
+    for (exercise, _) in EXERCISES {
+        let stub_dir = course.join("exercises").join(exercise).join("src");
+        let stub = read_tree(&stub_dir).map_err(|source| GradeError::Course {
+            path: stub_dir,
+            source,
+        })?;
+        let stub_lib = stub
+            .iter()
+            .find(|(p, _)| p == Path::new("lib.rs"))
+            .map(|(_, t)| t.clone());
+        intakes.insert(
+            exercise,
+            intake(&options.submission, exercise, stub_lib.as_deref()),
+        );
+        stubs.insert(exercise, stub);
+    }
+
+    let slot = slot::acquire(&options.cache)?;
+    slot.sync_course(course)?;
+    for (exercise, intake) in &intakes {
+        let files = match intake {
+            Intake::Files(files) => files,
+            _ => &stubs[exercise],
+        };
+        slot.write_exercise(exercise, files)?;
+    }
+
+    // Build; an exercise whose code breaks the build is replaced by its stub.
+    let cargo = std::env::var_os("CARGO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "cargo".into());
+    let mut compile_errors: BTreeMap<&str, String> = BTreeMap::new();
+    loop {
+        let build = slot.build(&cargo, options.build_timeout)?;
+        if build.success {
+            break;
+        }
+        let mut blamed: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (exercise, error) in &build.errors {
+            if let Some((dir, _)) = EXERCISES.iter().find(|(d, _)| d == exercise) {
+                blamed.entry(dir).or_default().push(error.clone());
+            }
+        }
+        if build.timed_out {
+            for (dir, _) in EXERCISES {
+                let built = build
+                    .finished
+                    .iter()
+                    .any(|p| p.ends_with(&format!("/exercises/{dir}")));
+                if !built
+                    && matches!(intakes[dir], Intake::Files(_))
+                    && !compile_errors.contains_key(dir)
+                {
+                    blamed.entry(dir).or_default().push(format!(
+                        "compiling this exercise took longer than {}s",
+                        options.build_timeout.as_secs()
+                    ));
+                }
+            }
+        }
+        // Blame only code that is still the student's; a stub that fails to
+        // build is the course's problem.
+        blamed.retain(|dir, _| {
+            matches!(intakes[dir], Intake::Files(_)) && !compile_errors.contains_key(dir)
+        });
+        if blamed.is_empty() {
+            let mut text = build.unattributed.join("\n");
+            if text.trim().is_empty() {
+                text = build.stderr.clone();
+            }
+            return Err(GradeError::CourseBuild(trim_text(&text, 8 * 1024)));
+        }
+        for (dir, errors) in blamed {
+            slot.write_exercise(dir, &stubs[dir])?;
+            compile_errors.insert(dir, compile_message(dir, &errors));
+        }
+    }
+
+    let runner = slot.runner();
+    let workdir = slot.dir.join("run");
+    let _ = std::fs::create_dir_all(&workdir);
+    let queue = Mutex::new(selected.clone());
+    let reports = Mutex::new(BTreeMap::new());
+    std::thread::scope(|scope| {
+        for _ in 0..options.jobs.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let Some(exercise) = queue.lock().unwrap().pop() else {
+                        break;
+                    };
+                    let report = grade_exercise(
+                        exercise,
+                        &intakes[exercise],
+                        compile_errors.get(exercise),
+                        &intakes,
+                        &compile_errors,
+                        &slot,
+                        &runner,
+                        &workdir,
+                        options,
+                    );
+                    reports.lock().unwrap().insert(exercise, report);
+                }
+            });
+        }
+    });
+    let exercises: Vec<ExerciseReport> = reports.into_inner().unwrap().into_values().collect();
+    Ok(Report::new(exercises))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn grade_exercise(
+    exercise: &str,
+    intake: &Intake,
+    compile_error: Option<&String>,
+    intakes: &BTreeMap<&str, Intake>,
+    compile_errors: &BTreeMap<&str, String>,
+    slot: &slot::Slot,
+    runner: &Path,
+    workdir: &Path,
+    options: &Options,
+) -> ExerciseReport {
+    let all = checks(Subject::unlinked(exercise).expect("a course exercise"));
+    let unrun = |status: ExerciseStatus, message: String| {
+        let checks = all
+            .iter()
+            .map(|c| {
+                CheckReport::new(
+                    c,
+                    Status::Skipped,
+                    String::new(),
+                    None,
+                    options.reveal_hidden,
+                )
+            })
+            .collect();
+        ExerciseReport::new(exercise, status, message, checks)
+    };
+    match (intake, compile_error) {
+        (Intake::NotSubmitted(why), _) => return unrun(ExerciseStatus::NotSubmitted, why.clone()),
+        (Intake::Refused(why), _) => {
+            return unrun(ExerciseStatus::CompileError, format!("refused: {why}"));
+        }
+        (_, Some(errors)) => return unrun(ExerciseStatus::CompileError, errors.clone()),
+        _ => {}
+    }
+    let sources = Sources::read(
+        &slot.dir.join("exercises").join(exercise).join("src"),
+        &format!("exercises/{exercise}/src"),
+    );
+    let ids: Vec<String> = all.iter().map(|c| c.id.clone()).collect();
+    let first = sandbox::run(runner, workdir, exercise, &ids, options.run_timeout);
+    let mut outcomes: BTreeMap<String, Outcome> = first
+        .observed
+        .iter()
+        .map(|(id, obs)| (id.clone(), Outcome::Observed(obs.clone())))
+        .collect();
+    let mut exercise_message = String::new();
+    let missing: Vec<&String> = ids
+        .iter()
+        .filter(|id| !outcomes.contains_key(*id))
+        .collect();
+    if !missing.is_empty() {
+        if first.timed_out {
+            exercise_message = format!(
+                "the checks were still running after {}s of real time and were stopped",
+                options.run_timeout.as_secs()
+            );
+            for id in missing {
+                outcomes.insert(id.clone(), Outcome::Timeout(exercise_message.clone()));
+            }
+        } else {
+            exercise_message = crash_summary(&first);
+            // Run each unreported check alone, to pin the crash on it.
+            for id in missing {
+                let alone = sandbox::run(
+                    runner,
+                    workdir,
+                    exercise,
+                    std::slice::from_ref(id),
+                    options.run_timeout,
+                );
+                let outcome = match alone.observed.get(id) {
+                    Some(obs) => Outcome::Observed(obs.clone()),
+                    None if alone.timed_out => Outcome::Timeout(format!(
+                        "the check was still running after {}s of real time and was stopped",
+                        options.run_timeout.as_secs()
+                    )),
+                    None => Outcome::Crashed(crash_summary(&alone)),
+                };
+                outcomes.insert(id.clone(), outcome);
+            }
+        }
+    }
+
+    let broken_earlier: Vec<&str> = own_chain(exercise)
+        .iter()
+        .copied()
+        .filter(|e| {
+            compile_errors.contains_key(e) || matches!(intakes.get(e), Some(Intake::Refused(_)))
+        })
+        .collect();
+    let reports = all
+        .iter()
+        .map(|check| {
+            let (status, mut message, hint) = match &outcomes[&check.id] {
+                Outcome::Observed(obs) => {
+                    let verdict = check.judge(obs, &sources);
+                    (verdict.status, verdict.message, verdict.hint)
+                }
+                Outcome::Timeout(why) => (Status::Timeout, why.clone(), Some(check.hint.clone())),
+                Outcome::Crashed(why) => (Status::Crashed, why.clone(), Some(check.hint.clone())),
+            };
+            if check.uses_own_earlier && status != Status::Passed && !broken_earlier.is_empty() {
+                message.push_str(&format!(
+                    " (your {} did not compile, so its starter stub stood in for it)",
+                    broken_earlier.join(" and ")
+                ));
+            }
+            CheckReport::new(check, status, message, hint, options.reveal_hidden)
+        })
+        .collect::<Vec<_>>();
+    let status = ExerciseStatus::from_checks(&reports);
+    if status == ExerciseStatus::Passed || status == ExerciseStatus::Failed {
+        exercise_message.clear();
+    }
+    ExerciseReport::new(exercise, status, exercise_message, reports)
+}
+
+/// How a check ended when its child did not report it normally.
+enum Outcome {
+    Observed(Observation),
+    Timeout(String),
+    Crashed(String),
+}
+
+fn crash_summary(run: &sandbox::ChildRun) -> String {
+    let mut text = if run.flooded {
+        format!(
+            "the process printed more than {} MiB and was stopped",
+            OUTPUT_CAP >> 20
+        )
+    } else if run.ended == "exit status 0" {
+        "the process exited (exit status 0) before reporting its results; does your code call \
+         std::process::exit?"
+            .to_owned()
+    } else {
+        format!("the process running the checks ended early: {}", run.ended)
+    };
+    let tail: Vec<&str> = run
+        .stderr_tail
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let tail = &tail[tail.len().saturating_sub(3)..];
+    if !tail.is_empty() {
+        text.push_str("; its last words: ");
+        text.push_str(&trim_text(&tail.join(" | "), 400));
+    }
+    text
+}
+
+fn compile_message(exercise: &str, errors: &[String]) -> String {
+    let mut text = errors.join("\n");
+    if errors
+        .iter()
+        .any(|e| !e.contains(&format!("exercises/{exercise}/")))
+    {
+        text.push_str(
+            "\nnote: your crate compiles on its own, but the course could not call it: check the \
+             function's signature against README.md, and that your futures are Send (no \
+             rand::rng() kept across an .await)",
+        );
+    }
+    trim_text(&text, 8 * 1024)
+}
+
+/// At most `max` bytes of `text`, cut at a char boundary, marked when cut.
+fn trim_text(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}\n… ({} more bytes)", &text[..end], text.len() - end)
+}
+
+/// Every file under `dir` as (path relative to `dir`, text).
+fn read_tree(dir: &Path) -> std::io::Result<Vec<(PathBuf, String)>> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
+                stack.push(entry.path());
+            } else {
+                let rel = entry
+                    .path()
+                    .strip_prefix(dir)
+                    .expect("under dir")
+                    .to_path_buf();
+                files.push((rel, std::fs::read_to_string(entry.path())?));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+impl CheckReport {
+    /// The report of one check; a hidden one's message and hint are
+    /// withheld unless `reveal`.
+    fn new(
+        check: &Check,
+        status: Status,
+        message: String,
+        hint: Option<String>,
+        reveal: bool,
+    ) -> Self {
+        let passed = status == Status::Passed;
+        let redact = check.hidden && !reveal;
+        CheckReport {
+            id: check.id.clone(),
+            name: check.name.clone(),
+            status,
+            score: if passed { check.points } else { 0.0 },
+            max_score: check.points,
+            message: if redact { String::new() } else { message },
+            hint: if redact || passed {
+                String::new()
+            } else {
+                hint.unwrap_or_default()
+            },
+            hidden: check.hidden,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_cut_at_a_char_boundary_and_says_so() {
+        assert_eq!(trim_text("short", 10), "short");
+        let cut = trim_text("ééééé", 3);
+        assert!(
+            cut.starts_with('é') && cut.ends_with("(8 more bytes)"),
+            "{cut}"
+        );
+    }
+
+    #[test]
+    fn the_own_chain_names_earlier_exercises_only() {
+        for (exercise, _) in EXERCISES {
+            for earlier in own_chain(exercise) {
+                assert!(earlier < &exercise, "{exercise} -> {earlier}");
+            }
+        }
+    }
+}

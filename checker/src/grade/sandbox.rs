@@ -1,0 +1,212 @@
+//! Running the grading child: one process per exercise, a wall-clock
+//! deadline, capped output, and a process group killed as a whole.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::check::Observation;
+use crate::child::{Record, parse_record};
+
+/// Most bytes read from a child's stdout before it is killed for flooding.
+pub const OUTPUT_CAP: usize = 16 << 20;
+/// Longest line kept for parsing; records are far shorter.
+const LINE_CAP: usize = 4 << 20;
+/// How much of the child's stderr is kept for a crash summary.
+const STDERR_TAIL: usize = 2048;
+
+/// What one child run produced.
+#[derive(Debug, Default)]
+pub(crate) struct ChildRun {
+    /// Observations by check id.
+    pub observed: BTreeMap<String, Observation>,
+    /// Whether the child reported `done`.
+    pub done: bool,
+    /// Killed at the deadline.
+    pub timed_out: bool,
+    /// Killed for printing more than [`OUTPUT_CAP`].
+    pub flooded: bool,
+    /// How it ended, for people: `exit status 0`, `signal 11 (SIGSEGV)`.
+    pub ended: String,
+    /// The end of its stderr.
+    pub stderr_tail: String,
+}
+
+/// Runs `runner --exercise <exercise> [--check <id>]...` in `workdir`.
+pub(crate) fn run(
+    runner: &Path,
+    workdir: &Path,
+    exercise: &str,
+    checks: &[String],
+    deadline: Duration,
+) -> ChildRun {
+    let mut command = Command::new(runner);
+    command.arg("--exercise").arg(exercise);
+    for check in checks {
+        command.arg("--check").arg(check);
+    }
+    command
+        .current_dir(workdir)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    if let Ok(watchdog) = std::env::var("CHECKER_WATCHDOG_MS") {
+        command.env("CHECKER_WATCHDOG_MS", watchdog);
+    }
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(err) => {
+            return ChildRun {
+                ended: format!("failed to start the check runner: {err}"),
+                ..ChildRun::default()
+            };
+        }
+    };
+    let nonce = nonce();
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = writeln!(stdin, "{nonce}");
+    }
+
+    let (tx, rx) = mpsc::channel();
+    let stdout = child.stdout.take().expect("piped");
+    let out_reader = std::thread::spawn(move || read_records(stdout, &nonce, tx));
+    let mut stderr = child.stderr.take().expect("piped");
+    let err_reader = std::thread::spawn(move || {
+        let mut tail = Vec::new();
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = stderr.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            tail.extend_from_slice(&buf[..n]);
+            if tail.len() > 4 * STDERR_TAIL {
+                tail.drain(..tail.len() - STDERR_TAIL);
+            }
+        }
+        let start = tail.len().saturating_sub(STDERR_TAIL);
+        String::from_utf8_lossy(&tail[start..]).into_owned()
+    });
+
+    let mut run = ChildRun::default();
+    let end = Instant::now() + deadline;
+    let status = loop {
+        while let Ok(event) = rx.try_recv() {
+            match event {
+                Event::Record(Record::Observed { check, observation }) => {
+                    run.observed.insert(check, observation);
+                }
+                Event::Record(Record::Done) => run.done = true,
+                Event::Record(Record::Started { .. }) => {}
+                Event::Flooded => {
+                    run.flooded = true;
+                    kill_group(&mut child);
+                }
+            }
+        }
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() >= end => {
+                run.timed_out = true;
+                kill_group(&mut child);
+                break child.wait().ok();
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+            Err(_) => break None,
+        }
+    };
+    // Grandchildren may hold the pipes open; the group is gone, so this ends.
+    kill_group(&mut child);
+    let _ = out_reader.join();
+    for event in rx.try_iter() {
+        match event {
+            Event::Record(Record::Observed { check, observation }) => {
+                run.observed.insert(check, observation);
+            }
+            Event::Record(Record::Done) => run.done = true,
+            Event::Record(Record::Started { .. }) => {}
+            Event::Flooded => run.flooded = true,
+        }
+    }
+    run.stderr_tail = err_reader.join().unwrap_or_default();
+    run.ended = match status {
+        Some(s) => match s.signal() {
+            Some(sig) => format!("killed by signal {sig}{}", signal_name(sig)),
+            None => format!("exit status {}", s.code().unwrap_or(-1)),
+        },
+        None => "unknown".into(),
+    };
+    run
+}
+
+enum Event {
+    Record(Record),
+    Flooded,
+}
+
+/// Reads the child's stdout to its end (so the child never blocks on a full
+/// pipe), passing on records with the right nonce and nothing else.
+fn read_records(mut stdout: impl Read, nonce: &str, tx: mpsc::Sender<Event>) {
+    let mut total = 0usize;
+    let mut line = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match stdout.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        total += n;
+        if total > OUTPUT_CAP {
+            let _ = tx.send(Event::Flooded);
+            break;
+        }
+        for &byte in &buf[..n] {
+            if byte == b'\n' {
+                if let Some(record) = std::str::from_utf8(&line)
+                    .ok()
+                    .and_then(|l| parse_record(l, nonce))
+                {
+                    let _ = tx.send(Event::Record(record));
+                }
+                line.clear();
+            } else if line.len() < LINE_CAP {
+                line.push(byte);
+            }
+        }
+    }
+}
+
+/// Kills the child's whole process group (the runner and anything it
+/// started), then reaps the child.
+pub(crate) fn kill_group(child: &mut Child) {
+    if let Ok(pid) = i32::try_from(child.id()) {
+        let _ = nix::sys::signal::killpg(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn nonce() -> String {
+    let bytes: [u8; 16] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        6 => " (SIGABRT: the process aborted)",
+        9 => " (SIGKILL)",
+        11 => " (SIGSEGV: invalid memory access, often a stack overflow)",
+        24 => " (SIGXCPU: CPU time limit)",
+        25 => " (SIGXFSZ: file size limit)",
+        _ => "",
+    }
+}

@@ -1,0 +1,162 @@
+//! The `checker` command: parses arguments, calls the library, prints, and
+//! picks the exit code (all codes live in `checker::exit_code`).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use checker::exit_code;
+use checker::grade::{self, Options};
+use checker::report::{render_human, render_json};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "checker",
+    version,
+    about = "Grades the async course's exercises under paused tokio time"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Grade a submission directory and print a report.
+    #[command(after_help = exit_code::HELP)]
+    Grade(GradeArgs),
+}
+
+#[derive(clap::Args)]
+struct GradeArgs {
+    /// The submission: a directory laid out like the course; only
+    /// exercises/NN_name/src/**/*.rs is read from it.
+    #[arg(long, value_name = "DIR")]
+    submission: PathBuf,
+    /// Report format [default: human on a terminal, else json].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Grade only this exercise (repeatable), e.g. 01_wait_n.
+    #[arg(long = "exercise", value_name = "NN_name")]
+    exercises: Vec<String>,
+    /// Exercises graded at once [default: number of CPUs].
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// When to colour the human report.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Show hidden checks' messages and hints.
+    #[arg(long)]
+    reveal_hidden: bool,
+    /// The pristine course [default: the repository this checker was built in].
+    #[arg(long, value_name = "DIR", env = "CHECKER_COURSE")]
+    course: Option<PathBuf>,
+    /// Where built dependencies are kept between gradings [default:
+    /// $XDG_CACHE_HOME/async-course-checker]. Delete it to start cold.
+    #[arg(long, value_name = "DIR", env = "CHECKER_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Grade(args) => grade_command(args),
+    }
+}
+
+fn grade_command(args: GradeArgs) -> ExitCode {
+    let course = args
+        .course
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let mut options = Options::new(course, args.submission);
+    options.exercises = args.exercises;
+    options.reveal_hidden = args.reveal_hidden;
+    if let Some(jobs) = args.jobs {
+        options.jobs = jobs.max(1);
+    }
+    if let Some(cache) = args.cache_dir {
+        options.cache = cache;
+    }
+    let report = match grade::grade(&options) {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(exit_code::for_error(&err));
+        }
+    };
+    let to_terminal = args.out.is_none() && std::io::stdout().is_terminal();
+    let format = args.format.unwrap_or(if to_terminal {
+        Format::Human
+    } else {
+        Format::Json
+    });
+    colored::control::set_override(use_color(args.color, to_terminal));
+    let text = match format {
+        Format::Json => render_json(&report),
+        Format::Human => render_human(&report),
+    };
+    let written = match &args.out {
+        Some(path) => write_atomically(path, &text),
+        None => std::io::stdout().write_all(text.as_bytes()),
+    };
+    match written {
+        Ok(()) => ExitCode::from(exit_code::OK),
+        Err(err) => {
+            eprintln!("error: failed to write the report: {err}");
+            ExitCode::from(exit_code::IO)
+        }
+    }
+}
+
+/// `--color`, `NO_COLOR` and `CARGO_TERM_COLOR`, decided once.
+fn use_color(choice: Color, to_terminal: bool) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            match std::env::var("CARGO_TERM_COLOR").as_deref() {
+                Ok("always") => !no_color,
+                Ok("never") => false,
+                _ => to_terminal && !no_color,
+            }
+        }
+    }
+}
+
+/// Writes beside `path` and renames, so readers never see half a report.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("--out needs a file name"))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}

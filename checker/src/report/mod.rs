@@ -1,0 +1,144 @@
+//! The grading report: one data model, rendered by every format.
+//! Checks never print; reporters read this.
+
+mod human;
+mod json;
+
+pub use human::render_human;
+pub use json::render_json;
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::Status;
+
+/// The report's schema version (SPEC.md).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A whole grading.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Points earned.
+    pub score: f64,
+    /// Points available.
+    pub max_score: f64,
+    /// One entry per graded exercise, in course order.
+    pub exercises: Vec<ExerciseReport>,
+}
+
+impl Report {
+    /// Totals the exercises.
+    pub fn new(exercises: Vec<ExerciseReport>) -> Self {
+        Report {
+            schema_version: SCHEMA_VERSION,
+            score: exercises.iter().map(|e| e.score).sum(),
+            max_score: exercises.iter().map(|e| e.max_score).sum(),
+            exercises,
+        }
+    }
+}
+
+/// How an exercise as a whole came out (SPEC.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExerciseStatus {
+    /// Every check passed.
+    Passed,
+    /// Some check failed.
+    Failed,
+    /// It did not compile, or its files were refused.
+    CompileError,
+    /// Some check never finished.
+    Timeout,
+    /// The process running its checks died.
+    Crashed,
+    /// The submission does not contain it.
+    NotSubmitted,
+}
+
+impl ExerciseStatus {
+    /// The exercise's status from its checks: the worst one decides.
+    pub fn from_checks(checks: &[CheckReport]) -> Self {
+        let any = |s: Status| checks.iter().any(|c| c.status == s);
+        if any(Status::Crashed) {
+            ExerciseStatus::Crashed
+        } else if any(Status::Timeout) {
+            ExerciseStatus::Timeout
+        } else if any(Status::Failed) || any(Status::Skipped) {
+            ExerciseStatus::Failed
+        } else {
+            ExerciseStatus::Passed
+        }
+    }
+
+    /// As the JSON report spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExerciseStatus::Passed => "passed",
+            ExerciseStatus::Failed => "failed",
+            ExerciseStatus::CompileError => "compile_error",
+            ExerciseStatus::Timeout => "timeout",
+            ExerciseStatus::Crashed => "crashed",
+            ExerciseStatus::NotSubmitted => "not_submitted",
+        }
+    }
+}
+
+/// One exercise's result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExerciseReport {
+    /// `01_wait_n`.
+    pub id: String,
+    /// Points earned.
+    pub score: f64,
+    /// Points available.
+    pub max_score: f64,
+    /// How it came out.
+    pub status: ExerciseStatus,
+    /// Compiler output or crash summary; empty when passed or failed.
+    pub message: String,
+    /// Every check, in the course's order.
+    pub checks: Vec<CheckReport>,
+}
+
+impl ExerciseReport {
+    /// Totals the checks.
+    pub fn new(
+        id: &str,
+        status: ExerciseStatus,
+        message: String,
+        checks: Vec<CheckReport>,
+    ) -> Self {
+        ExerciseReport {
+            id: id.to_owned(),
+            score: checks.iter().map(|c| c.score).sum(),
+            max_score: checks.iter().map(|c| c.max_score).sum(),
+            status,
+            message,
+            checks,
+        }
+    }
+}
+
+/// One check's result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckReport {
+    /// Stable id.
+    pub id: String,
+    /// What it checks.
+    pub name: String,
+    /// How it ended.
+    pub status: Status,
+    /// Points earned.
+    pub score: f64,
+    /// Points available.
+    pub max_score: f64,
+    /// What happened; empty on a pass or for a hidden check.
+    pub message: String,
+    /// How to fix it; empty on a pass or for a hidden check.
+    pub hint: String,
+    /// Hidden checks show only pass or fail.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
+}
