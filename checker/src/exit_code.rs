@@ -6,22 +6,22 @@
 use crate::grade::GradeError;
 
 /// Grading (or the command) ran.
-pub const OK: u8 = 0;
+pub const OK: i32 = 0;
 /// The checks found problems (`checker verify`, students' `cargo test`).
-pub const FAILED: u8 = 1;
+pub const FAILED: i32 = 1;
 /// Bad arguments, or a submission directory that does not exist.
-pub const USAGE: u8 = 2;
+pub const USAGE: i32 = 2;
 /// The course could not be read.
-pub const COURSE: u8 = 3;
+pub const COURSE: i32 = 3;
 /// cargo could not be run.
-pub const TOOLCHAIN: u8 = 4;
+pub const TOOLCHAIN: i32 = 4;
 /// The build cache could not be prepared, or the report not written.
-pub const IO: u8 = 5;
+pub const IO: i32 = 5;
 /// The course's own code did not build (a bug in the course, not the submission).
-pub const INTERNAL: u8 = 6;
+pub const INTERNAL: i32 = 6;
 
 /// The exit code for a grading error.
-pub fn for_error(err: &GradeError) -> u8 {
+pub fn for_error(err: &GradeError) -> i32 {
     match err {
         GradeError::Submission { .. } | GradeError::UnknownExercise(_) => USAGE,
         GradeError::Course { .. } => COURSE,

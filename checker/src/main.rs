@@ -98,7 +98,7 @@ fn grade_command(args: GradeArgs) -> ExitCode {
         Ok(report) => report,
         Err(err) => {
             eprintln!("error: {err}");
-            return ExitCode::from(exit_code::for_error(&err));
+            return code(exit_code::for_error(&err));
         }
     };
     let to_terminal = args.out.is_none() && std::io::stdout().is_terminal();
@@ -117,10 +117,10 @@ fn grade_command(args: GradeArgs) -> ExitCode {
         None => std::io::stdout().write_all(text.as_bytes()),
     };
     match written {
-        Ok(()) => ExitCode::from(exit_code::OK),
+        Ok(()) => code(exit_code::OK),
         Err(err) => {
             eprintln!("error: failed to write the report: {err}");
-            ExitCode::from(exit_code::IO)
+            code(exit_code::IO)
         }
     }
 }
@@ -159,4 +159,8 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
+}
+
+fn code(code: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

@@ -203,30 +203,37 @@ fn random(wait_random: sig::WaitRandom) -> Check {
     )
 }
 
+/// Millisecond-granular draws pass this and `random`: the timer cannot
+/// tell them from continuous ones. Whole seconds do not (`continuous`).
 fn covers_range(wait_random: sig::WaitRandom) -> Check {
     const DRAWS: usize = 300;
+    // Not a whole number of seconds, so `max_delay.as_secs()` shows.
+    const MAX: Duration = Duration::from_millis(2_500);
     Check::runtime(
         "covers_range",
         "spreads delays over the whole range [0, max_delay]",
-        "scale the random fraction by max_delay: rng.random_range(0.0..=max_delay.as_secs_f64())",
-        move || paused(draws(wait_random, DRAWS, TEN)),
+        "scale the random fraction by the whole max_delay: \
+         rng.random_range(0.0..=max_delay.as_secs_f64()) (not as_secs(), which drops the fraction)",
+        move || paused(draws(wait_random, DRAWS, MAX)),
         |ds: &Vec<Duration>| {
             // Each tenth of the range misses all 300 uniform draws with
             // probability 0.9^300 ≈ 2e-14.
+            let tenth = MAX / 10;
             let mut hits = [0usize; 10];
-            for d in ds.iter().filter(|d| **d <= TEN) {
-                hits[((d.as_secs_f64() / 1.0) as usize).min(9)] += 1;
+            for d in ds.iter().filter(|d| **d <= MAX) {
+                hits[((d.as_nanos() / tenth.as_nanos()) as usize).min(9)] += 1;
             }
             let min = ds.iter().min().copied().unwrap_or_default();
             let max = ds.iter().max().copied().unwrap_or_default();
             match hits.iter().position(|h| *h == 0) {
                 None => Verdict::pass(),
-                Some(tenth) => Verdict::fail(format!(
-                    "{} calls of wait_random(10s) returned no delay between {}s and {}s; \
+                Some(k) => Verdict::fail(format!(
+                    "{} calls of wait_random({}) returned no delay between {} and {}; \
                      they ranged from {} to {}",
                     ds.len(),
-                    tenth,
-                    tenth + 1,
+                    secs(MAX),
+                    secs(tenth * k as u32),
+                    secs(tenth * (k as u32 + 1)),
                     secs(min),
                     secs(max)
                 )),

@@ -4,8 +4,7 @@
 use checker::Subject;
 
 fn main() -> std::process::ExitCode {
-    let subject = Subject::MeasureTime(|n, max_delay| {
-        Box::pin(measure_time::measure_time(n, max_delay))
-    });
+    let subject =
+        Subject::MeasureTime(|n, max_delay| Box::pin(measure_time::measure_time(n, max_delay)));
     checker::student::main(subject, env!("CARGO_MANIFEST_DIR"))
 }

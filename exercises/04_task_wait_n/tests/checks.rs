@@ -4,6 +4,7 @@
 use checker::Subject;
 
 fn main() -> std::process::ExitCode {
-    let subject = Subject::TaskWaitN(|n, max_delay| Box::pin(task_wait_n::task_wait_n(n, max_delay)));
+    let subject =
+        Subject::TaskWaitN(|n, max_delay| Box::pin(task_wait_n::task_wait_n(n, max_delay)));
     checker::student::main(subject, env!("CARGO_MANIFEST_DIR"))
 }

@@ -4,8 +4,7 @@
 use checker::Subject;
 
 fn main() -> std::process::ExitCode {
-    let subject = Subject::AsyncComprehension(|| {
-        Box::pin(async_comprehension::async_comprehension())
-    });
+    let subject =
+        Subject::AsyncComprehension(|| Box::pin(async_comprehension::async_comprehension()));
     checker::student::main(subject, env!("CARGO_MANIFEST_DIR"))
 }

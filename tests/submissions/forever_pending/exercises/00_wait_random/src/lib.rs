@@ -1,0 +1,8 @@
+//! Awaits a future that never completes.
+use std::time::Duration;
+
+pub const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(10);
+
+pub async fn wait_random(_max_delay: Duration) -> Duration {
+    std::future::pending::<Duration>().await
+}

@@ -1,0 +1,3 @@
+fn main() {
+    panic!("a submission's build.rs must never run");
+}

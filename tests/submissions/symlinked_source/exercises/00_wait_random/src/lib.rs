@@ -1,0 +1,1 @@
+../../../../../../solutions/00_wait_random/src/lib.rs
