@@ -22,14 +22,26 @@ fn main() {
             let id = name(&exercise);
             let module = format!("e{id}");
             writeln!(modules, "    #[path = {file:?}]\n    pub mod {module};").unwrap();
-            entry(&mut entries, kind, &id, "reference", &root, &file, &format!("{group}::{module}"));
+            entry(
+                &mut entries,
+                kind,
+                &id,
+                "reference",
+                &root,
+                &file,
+                &format!("{group}::{module}"),
+            );
         }
         writeln!(modules, "}}").unwrap();
     }
 
     let fixtures = here.join("fixtures");
     println!("cargo::rerun-if-changed={}", fixtures.display());
-    writeln!(modules, "#[allow(warnings, clippy::all)]\npub mod fixtures {{").unwrap();
+    writeln!(
+        modules,
+        "#[allow(warnings, clippy::all)]\npub mod fixtures {{"
+    )
+    .unwrap();
     for exercise in sorted_dirs(&fixtures) {
         println!("cargo::rerun-if-changed={}", exercise.display());
         let id = name(&exercise);
@@ -44,7 +56,15 @@ fn main() {
             let fixture = file.file_stem().unwrap().to_string_lossy().into_owned();
             let module = format!("e{id}__{fixture}");
             writeln!(modules, "    #[path = {file:?}]\n    pub mod {module};").unwrap();
-            entry(&mut entries, "Fixture", &id, &fixture, &root, &file, &format!("fixtures::{module}"));
+            entry(
+                &mut entries,
+                "Fixture",
+                &id,
+                &fixture,
+                &root,
+                &file,
+                &format!("fixtures::{module}"),
+            );
         }
     }
     writeln!(modules, "}}").unwrap();
@@ -56,7 +76,15 @@ fn main() {
     std::fs::write(out, code).unwrap();
 }
 
-fn entry(out: &mut String, kind: &str, id: &str, name: &str, root: &Path, file: &Path, module: &str) {
+fn entry(
+    out: &mut String,
+    kind: &str,
+    id: &str,
+    name: &str,
+    root: &Path,
+    file: &Path,
+    module: &str,
+) {
     let crate_name = id.split_once('_').map(|(_, c)| c).unwrap_or(id);
     let rel = file.strip_prefix(root).unwrap().to_string_lossy();
     writeln!(
@@ -69,7 +97,11 @@ fn entry(out: &mut String, kind: &str, id: &str, name: &str, root: &Path, file: 
 
 fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
     let mut dirs: Vec<_> = std::fs::read_dir(dir)
-        .map(|rd| rd.map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.map(|e| e.unwrap().path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     dirs.sort();
     dirs

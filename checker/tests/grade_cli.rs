@@ -170,6 +170,49 @@ fn an_empty_submission_scores_zero_with_nothing_submitted() {
 }
 
 #[test]
+fn out_writes_the_report_to_a_file_and_nothing_to_stdout() {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .args([
+            "grade",
+            "--format",
+            "json",
+            "--exercise",
+            "00_wait_random",
+            "--submission",
+        ])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&out)
+        .env(
+            "CHECKER_CACHE_DIR",
+            root().join("target/checker-test-cache"),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stdout.is_empty());
+    let report: Report = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(report.exercises[0].status, ExerciseStatus::NotSubmitted);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        [std::ffi::OsString::from("report.json")],
+        "no temporary file is left behind"
+    );
+}
+
+#[test]
 fn pristine_stubs_count_as_not_submitted() {
     let dir = tempfile::tempdir().unwrap();
     let to = dir.path().join("exercises/03_task_wait_random/src");

@@ -56,7 +56,10 @@ impl std::fmt::Debug for Entry {
 impl Entry {
     /// The entry's source, named as the student's file would be.
     pub fn sources(&self) -> Sources {
-        Sources::single(format!("exercises/{}/src/lib.rs", self.exercise), self.source)
+        Sources::single(
+            format!("exercises/{}/src/lib.rs", self.exercise),
+            self.source,
+        )
     }
 
     /// The check ids in the fixture's `//! fails:` lines; `fails: none`
@@ -83,7 +86,12 @@ impl Entry {
 
     /// The fixture's first header line: what it gets wrong.
     pub fn description(&self) -> &'static str {
-        self.source.lines().next().unwrap_or("").trim_start_matches("//!").trim()
+        self.source
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("//!")
+            .trim()
     }
 }
 
@@ -135,7 +143,9 @@ pub fn use_reference_solutions_as_own() {
         wait_n: Some(|n, max| Box::pin(solutions::e01_wait_n::wait_n(n, max))),
         task_wait_random: Some(solutions::e03_task_wait_random::task_wait_random),
         async_generator: Some(|| Box::pin(solutions::e05_async_generator::async_generator())),
-        async_comprehension: Some(|| Box::pin(solutions::e06_async_comprehension::async_comprehension())),
+        async_comprehension: Some(|| {
+            Box::pin(solutions::e06_async_comprehension::async_comprehension())
+        }),
     });
 }
 
@@ -157,7 +167,11 @@ pub fn judge_all(entries: &[Entry], rounds: usize) -> Vec<Judged> {
     let watchdog = checker::engine::watchdog();
     let jobs: VecDeque<(usize, Entry, Check)> = entries
         .iter()
-        .flat_map(|e| checker::exercises::checks(e.subject).into_iter().map(move |c| (*e, c)))
+        .flat_map(|e| {
+            checker::exercises::checks(e.subject)
+                .into_iter()
+                .map(move |c| (*e, c))
+        })
         .enumerate()
         .map(|(i, (e, c))| (i, e, c))
         .collect();
@@ -168,12 +182,21 @@ pub fn judge_all(entries: &[Entry], rounds: usize) -> Vec<Judged> {
         for _ in 0..32 {
             scope.spawn(|| {
                 loop {
-                    let Some((i, entry, check)) = queue.lock().unwrap().pop_front() else { break };
+                    let Some((i, entry, check)) = queue.lock().unwrap().pop_front() else {
+                        break;
+                    };
                     let sources = entry.sources();
                     let verdicts = (0..rounds)
                         .map(|_| checker::engine::evaluate(&check, &sources, watchdog))
                         .collect();
-                    done.lock().unwrap().push((i, Judged { entry, check, verdicts }));
+                    done.lock().unwrap().push((
+                        i,
+                        Judged {
+                            entry,
+                            check,
+                            verdicts,
+                        },
+                    ));
                 }
             });
         }

@@ -10,7 +10,10 @@ use course_tests::{Judged, Kind, entries, judge_all};
 /// How often each check runs on each entry. Every round must agree;
 /// `COURSE_TEST_ROUNDS=100` makes this the 100-run determinism soak.
 fn rounds() -> usize {
-    std::env::var("COURSE_TEST_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(3)
+    std::env::var("COURSE_TEST_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3)
 }
 
 /// Every check on every entry, judged once for all tests below.
@@ -51,7 +54,10 @@ fn stubs_fail_saying_not_implemented() {
         }
         *failing_per_exercise.entry(j.entry.exercise).or_default() += 1;
         if !verdict.message.contains("not implemented yet") {
-            problems.push(format!("{} {}: {}", j.entry.exercise, j.check.id, verdict.message));
+            problems.push(format!(
+                "{} {}: {}",
+                j.entry.exercise, j.check.id, verdict.message
+            ));
         }
     }
     for (exercise, _) in checker::exercises::EXERCISES {
@@ -76,7 +82,9 @@ fn fixtures_fail_exactly_what_they_declare() {
     let mut problems = Vec::new();
     for (path, failed) in &failed {
         let Some(declared) = &declared[path] else {
-            problems.push(format!("{path}: no `//! fails:` line (use `fails: none` for a correct one)"));
+            problems.push(format!(
+                "{path}: no `//! fails:` line (use `fails: none` for a correct one)"
+            ));
             continue;
         };
         let unexpected: Vec<_> = failed.difference(declared).collect();
@@ -85,7 +93,9 @@ fn fixtures_fail_exactly_what_they_declare() {
             problems.push(format!(
                 "{path}: also failed {unexpected:?}; passed although declared {missed:?}"
             ));
-            for j in of(Kind::Fixture).filter(|j| j.entry.path == *path && unexpected.contains(&&j.check.id)) {
+            for j in of(Kind::Fixture)
+                .filter(|j| j.entry.path == *path && unexpected.contains(&&j.check.id))
+            {
                 problems.push(format!("    {}: {}", j.check.id, j.verdicts[0].message));
             }
         }
@@ -100,7 +110,9 @@ fn every_check_is_failed_by_some_fixture() {
         caught.insert((j.entry.exercise, j.check.id.as_str()), 0);
     }
     for j in of(Kind::Fixture).filter(|j| status(j) != Status::Passed) {
-        *caught.entry((j.entry.exercise, j.check.id.as_str())).or_default() += 1;
+        *caught
+            .entry((j.entry.exercise, j.check.id.as_str()))
+            .or_default() += 1;
     }
     let problems = caught
         .iter()

@@ -55,8 +55,13 @@ pub(crate) fn checks(f: sig::AsyncComprehension) -> Vec<Check> {
             move || run(f, Mode::Scripted),
             |r: &Run| {
                 Verdict::expect(r.returned == r.scripted, || {
+                    let streams = if r.streams.len() > 1 {
+                        format!(" (the first of the {} streams it asked for)", r.streams.len())
+                    } else {
+                        String::new()
+                    };
                     format!(
-                        "async_comprehension() returned {}; async_generator() yielded {}",
+                        "async_comprehension() returned {}; async_generator() yielded {}{streams}",
                         numbers(&r.returned),
                         numbers(&r.scripted)
                     )

@@ -12,8 +12,9 @@ use crate::scenario::{CALL_LIMIT, call, paused};
 /// One call of the student's measure_runtime and its comprehensions.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Run {
-    /// How long each scripted comprehension took (`None`: the student's own).
-    each: Option<Duration>,
+    /// How long each scripted comprehension took, in call order (empty: the
+    /// student's own).
+    each: Vec<Duration>,
     returned: Duration,
     elapsed: Duration,
     calls: Vec<Call<(), Vec<f64>>>,
@@ -25,13 +26,16 @@ impl Run {
     }
 }
 
-fn run(f: sig::MeasureRuntime, mode: Mode, each: Option<Duration>) -> Result<Run, Failure> {
+/// Scripted, the comprehensions take the given times in call order (then
+/// the longest, for extra calls): unequal, so returning when the first one
+/// finishes shows.
+fn run(f: sig::MeasureRuntime, mode: Mode, each: Vec<Duration>) -> Result<Run, Failure> {
     paused(async move {
         let session = Session::new(mode);
-        if let Some(each) = each {
-            let values: Vec<f64> = (0..10).map(|i| i as f64 + 0.5).collect();
-            session.script_async_comprehension(std::iter::repeat_n((each, values), 8));
-        }
+        let values: Vec<f64> = (0..10).map(|i| i as f64 + 0.5).collect();
+        let longest = each.iter().copied().max().unwrap_or_default();
+        let times = each.iter().copied().chain(std::iter::repeat_n(longest, 8));
+        session.script_async_comprehension(times.map(|t| (t, values.clone())));
         let _installed = session.install();
         let t = call("measure_runtime()", CALL_LIMIT, f()).await?;
         Ok(Run {
@@ -41,6 +45,10 @@ fn run(f: sig::MeasureRuntime, mode: Mode, each: Option<Duration>) -> Result<Run
             calls: session.async_comprehension_calls(),
         })
     })
+}
+
+fn ms_each(ms: &[u64]) -> Vec<Duration> {
+    ms.iter().map(|m| Duration::from_millis(*m)).collect()
 }
 
 /// `returned` is the elapsed time, to the timer's tick either way.
@@ -55,13 +63,14 @@ pub(crate) fn checks(f: sig::MeasureRuntime) -> Vec<Check> {
             "about_ten_seconds",
             "returns about 10 s, not 40 s",
             "run the four comprehensions at the same time (tokio::join! or join_all), not one after another",
-            move || run(f, Mode::Scripted, Some(ten)),
+            move || run(f, Mode::Scripted, ms_each(&[7_500, 10_000, 8_000, 9_000])),
             |r: &Run| {
                 Verdict::expect(close(r.returned, Duration::from_secs(10)), || {
                     format!(
-                        "measure_runtime() returned {} (it took {} of runtime time); with each async_comprehension() taking 10s, expected 10s",
+                        "measure_runtime() returned {} (it took {} of runtime time); with the four async_comprehension() calls taking {}, expected 10s",
                         secs(r.returned),
-                        secs(r.elapsed)
+                        secs(r.elapsed),
+                        durations(&r.each)
                     )
                 })
             },
@@ -70,7 +79,7 @@ pub(crate) fn checks(f: sig::MeasureRuntime) -> Vec<Check> {
             "runs_four_concurrently",
             "runs async_comprehension four times, all at once",
             "start all four async_comprehension() calls together: tokio::join!(a, b, c, d)",
-            move || run(f, Mode::Scripted, Some(ten)),
+            move || run(f, Mode::Scripted, vec![ten; 4]),
             |r: &Run| {
                 let ok = r.calls.len() == 4 && r.calls.iter().all(|c| c.started.is_zero());
                 Verdict::expect(ok, || {
@@ -87,15 +96,15 @@ pub(crate) fn checks(f: sig::MeasureRuntime) -> Vec<Check> {
             "returns the time it measured by the runtime's clock",
             "read tokio::time::Instant::now() before starting and return start.elapsed() at the end; \
              std::time::Instant does not see paused runtime time, and a hard-coded 10 s is not a measurement",
-            // 7.5 s, not 10 s: a hard-coded answer shows.
-            move || run(f, Mode::Scripted, Some(Duration::from_millis(7_500))),
+            // Not 10 s: a hard-coded answer shows.
+            move || run(f, Mode::Scripted, ms_each(&[6_000, 7_500, 5_000, 7_000])),
             |r: &Run| {
                 Verdict::expect(close(r.returned, r.elapsed), || {
                     format!(
-                        "measure_runtime() returned {}, but it took {} of runtime time (each async_comprehension() took {})",
+                        "measure_runtime() returned {}, but it took {} of runtime time (the async_comprehension() calls took {})",
                         secs(r.returned),
                         secs(r.elapsed),
-                        r.each.map(secs).unwrap_or_default()
+                        durations(&r.each)
                     )
                 })
             },
@@ -104,7 +113,7 @@ pub(crate) fn checks(f: sig::MeasureRuntime) -> Vec<Check> {
             "with_own_comprehension",
             "works with your own async_comprehension",
             "this check runs measure_runtime with your own async_comprehension and async_generator; fix those first",
-            move || run(f, Mode::Own, None),
+            move || run(f, Mode::Own, vec![]),
             |r: &Run| {
                 let ok = r.calls.len() == 4 && close(r.returned, r.elapsed) && r.elapsed <= tick_ceil(Duration::from_secs(10));
                 Verdict::expect(ok, || {

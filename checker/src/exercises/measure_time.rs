@@ -40,7 +40,7 @@ fn run(
     mode: Mode,
     n: usize,
     max_delay: Duration,
-    script: Option<Vec<Duration>>,
+    script: Option<(Duration, Vec<Duration>)>,
 ) -> Result<Run, Failure> {
     paused(async move {
         let session = Session::new(mode);
@@ -72,14 +72,23 @@ fn is_average(r: &Run, took: Duration) -> bool {
     (total - took.as_secs_f64()).abs() <= TICK.as_secs_f64()
 }
 
+/// The verdict when there is not exactly one completed wait_n call to time.
+fn never_called(r: &Run) -> Verdict {
+    let what = match r.calls.len() {
+        0 => "never called wait_n (is an .await missing?)".to_owned(),
+        1 => "called wait_n, but did not wait for it to finish".to_owned(),
+        n => format!("called wait_n {n} times"),
+    };
+    Verdict::fail(format!(
+        "{} {what}; expected one call, awaited, so there is one total to divide",
+        r.call()
+    ))
+    .hint("await wait_n(n, max_delay) once, between reading the clock twice")
+}
+
 fn average_verdict(r: &Run) -> Verdict {
     let Some(took) = r.wait_n_took() else {
-        return Verdict::fail(format!(
-            "{} called wait_n {} times; expected once, so there is one total to divide",
-            r.call(),
-            r.calls.len()
-        ))
-        .hint("await wait_n(n, max_delay) once, between reading the clock twice");
+        return never_called(r);
     };
     let expected = took.div_f64(r.n as f64);
     if is_average(r, took) {
@@ -126,8 +135,10 @@ pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
             "read tokio::time::Instant::now() before and after awaiting wait_n, and return elapsed / n",
             move || {
                 Ok(vec![
-                    run(f, Mode::Scripted, 5, Duration::from_secs(10), Some(vec![ms(1_500), ms(6_000), ms(2_000), ms(3_000), ms(4_000)]))?,
-                    run(f, Mode::Scripted, 3, Duration::from_secs(1), Some(vec![ms(900), ms(200), ms(500)]))?,
+                    // wait_n takes longer than its longest delay (as a real one
+                    // does by a tick): the answer must come from the clock.
+                    run(f, Mode::Scripted, 5, Duration::from_secs(10), Some((ms(6_500), vec![ms(1_500), ms(6_000), ms(2_000), ms(3_000), ms(4_000)])))?,
+                    run(f, Mode::Scripted, 3, Duration::from_secs(1), Some((ms(950), vec![ms(900), ms(200), ms(500)])))?,
                 ])
             },
             |runs: &Vec<Run>| {
@@ -139,10 +150,33 @@ pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
             "measures with the runtime's clock (tokio::time::Instant)",
             "std::time::Instant measures real time, which barely moves while tokio's clock is \
              paused; use tokio::time::Instant, the runtime's clock",
-            move || run(f, Mode::Scripted, 4, Duration::from_secs(10), Some(vec![ms(8_000), ms(1_000), ms(2_000), ms(3_000)])),
+            // Every wait_n call takes 100 000 s of runtime time; real time
+            // cannot reach 1% of that before the watchdog, so a clock that
+            // measures real time always shows, and any runtime-clock
+            // measurement passes.
+            move || {
+                paused(async move {
+                    let long = (Duration::from_secs(100_000), vec![Duration::from_secs(7); 4]);
+                    let session = Session::new(Mode::Scripted);
+                    session.script_wait_n(std::iter::repeat_n(long, 8));
+                    let _installed = session.install();
+                    let t = call("measure_time(4, 10s)", CALL_LIMIT * 1_000, f(4, Duration::from_secs(10))).await?;
+                    Ok(Run {
+                        n: 4,
+                        max_delay: Duration::from_secs(10),
+                        returned: t.value,
+                        elapsed: t.elapsed,
+                        calls: session.wait_n_calls(),
+                    })
+                })
+            },
             |r: &Run| {
-                let took = r.wait_n_took().unwrap_or(r.elapsed);
-                Verdict::expect(r.returned >= TICK, || {
+                if r.calls.is_empty() {
+                    return never_called(r);
+                }
+                // The whole call's time: average and calls_wait_n judge the rest.
+                let took = r.elapsed;
+                Verdict::expect(r.returned.mul_f64(r.n as f64) >= took / 100, || {
                     format!(
                         "{} returned {}, though wait_n kept it busy for {} of runtime time",
                         r.call(),
@@ -169,7 +203,7 @@ pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
             "zero_n",
             "measure_time(0, max_delay) returns 0s without panicking",
             "dividing a Duration by zero panics: return Duration::ZERO when n is 0",
-            move || run(f, Mode::Scripted, 0, Duration::from_secs(10), Some(vec![])),
+            move || run(f, Mode::Scripted, 0, Duration::from_secs(10), Some((Duration::ZERO, vec![]))),
             |r: &Run| {
                 Verdict::expect(r.returned.is_zero(), || format!("{} returned {}; expected 0s", r.call(), secs(r.returned)))
             },
@@ -180,10 +214,11 @@ pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
             "this check runs measure_time with your own wait_n (and wait_random); fix those exercises first",
             move || run(f, Mode::Own, 3, Duration::from_secs(1), None),
             |r: &Run| {
-                let call = r.calls.first();
-                let delays = call.and_then(|c| c.returned.clone()).unwrap_or_default();
-                let took = r.wait_n_took().unwrap_or(r.elapsed);
-                Verdict::expect(r.calls.len() == 1 && is_average(r, took), || {
+                let Some(took) = r.wait_n_took() else {
+                    return never_called(r);
+                };
+                let delays = r.calls[0].returned.clone().unwrap_or_default();
+                Verdict::expect(is_average(r, took), || {
                     format!(
                         "{} with your wait_n (which returned {} after {}) returned {}; expected {} / {}",
                         r.call(),

@@ -362,6 +362,23 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_gradings_get_different_slots() {
+        let cache = std::env::temp_dir().join(format!("checker-slot-test-{}", std::process::id()));
+        let first = acquire(&cache).unwrap();
+        let second = acquire(&cache).unwrap();
+        assert_ne!(first.dir, second.dir);
+        drop(first);
+        let third = acquire(&cache).unwrap();
+        assert_eq!(
+            third.dir,
+            cache.join("slots/0"),
+            "a released slot is reused"
+        );
+        drop((second, third));
+        let _ = std::fs::remove_dir_all(&cache);
+    }
+
+    #[test]
     fn package_ids_give_their_directory() {
         assert_eq!(
             package_dir("path+file:///tmp/s/exercises/01_wait_n#wait_n@0.1.0").as_deref(),

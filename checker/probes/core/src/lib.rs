@@ -126,7 +126,7 @@ pub struct Own {
 #[derive(Default)]
 struct Scripts {
     wait_random: VecDeque<Duration>,
-    wait_n: VecDeque<Vec<Duration>>,
+    wait_n: VecDeque<(Duration, Vec<Duration>)>,
     task_wait_random: VecDeque<Duration>,
     async_generator: VecDeque<Vec<f64>>,
     async_comprehension: VecDeque<(Duration, Vec<f64>)>,
@@ -256,9 +256,11 @@ impl Session {
         self.lock().scripts.wait_random.extend(delays);
     }
 
-    /// Results of `wait_n` calls: each call sleeps the longest of its delays
-    /// and returns them in ascending order.
-    pub fn script_wait_n(&self, calls: impl IntoIterator<Item = Vec<Duration>>) {
+    /// Results of `wait_n` calls: each call takes the given time and returns
+    /// the delays in ascending order. The time is the check's to choose, so
+    /// a `measure_time` that infers it from the delays instead of measuring
+    /// shows.
+    pub fn script_wait_n(&self, calls: impl IntoIterator<Item = (Duration, Vec<Duration>)>) {
         self.lock().scripts.wait_n.extend(calls);
     }
 
@@ -384,15 +386,16 @@ impl Session {
     }
 
     /// Plans one `wait_n(n, max_delay)` call.
-    pub fn plan_wait_n(&self, n: usize, max_delay: Duration) -> Plan<Vec<Duration>> {
+    pub fn plan_wait_n(&self, n: usize, max_delay: Duration) -> Plan<(Duration, Vec<Duration>)> {
         if self.mode() == Mode::Own {
             return Plan::Own;
         }
         let next = self.lock().scripts.wait_n.pop_front();
         Plan::Scripted(next.unwrap_or_else(|| {
-            (0..n)
+            let delays: Vec<Duration> = (0..n)
                 .map(|_| max_delay.mul_f64(self.fallback_fraction()))
-                .collect()
+                .collect();
+            (delays.iter().copied().max().unwrap_or_default(), delays)
         }))
     }
 

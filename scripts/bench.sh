@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Measures grading speed on this machine (a benchmark, not a test):
+#   (a) cold grade of the reference solutions (empty cache),
+#   (b) warm grade of a new submission (every file's contents changed),
+#   (c) the compile floor: rebuilding the student crates and linking the
+#       runner alone, with cargo called directly in the warm slot,
+#   (d) check execution alone: the runner run once per exercise.
+# Prints each in seconds and the ratio warm/floor. Usage: scripts/bench.sh [runs]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export CHECKER_CACHE_DIR="$work/cache"
+
+cargo build -q -p checker
+checker=target/debug/checker
+sub="$work/submission"
+for dir in solutions/*/; do
+  name=$(basename "$dir")
+  mkdir -p "$sub/exercises/$name"
+  cp -r "$dir/src" "$sub/exercises/$name/"
+done
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+change() { for f in "$sub"/exercises/*/src/lib.rs; do echo "// run $1 $(date +%s%N)" >> "$f"; done; }
+
+t0=$(now); "$checker" grade --submission "$sub" --format json > "$work/cold.json"; t1=$(now)
+cold=$(elapsed "$t0" "$t1")
+grep -q '"score": 46.0' "$work/cold.json" || { echo "reference solutions did not score full marks" >&2; exit 1; }
+
+warm=$(for i in $(seq "$runs"); do
+  change "$i"
+  t0=$(now); "$checker" grade --submission "$sub" --format json > /dev/null; t1=$(now)
+  elapsed "$t0" "$t1"
+done | median)
+
+slot="$CHECKER_CACHE_DIR/slots/0"
+floor=$(for i in $(seq "$runs"); do
+  for f in "$slot"/exercises/*/src/lib.rs; do echo "// floor $i $(date +%s%N)" >> "$f"; done
+  t0=$(now)
+  (cd "$slot" && CARGO_TARGET_DIR="$slot/target" CARGO_PROFILE_DEV_DEBUG=0 CARGO_INCREMENTAL=0 \
+    cargo build -q -p grade-runner)
+  t1=$(now)
+  elapsed "$t0" "$t1"
+done | median)
+
+runner="$slot/target/debug/grade-runner"
+checks=$(for i in $(seq "$runs"); do
+  t0=$(now)
+  for dir in solutions/*/; do
+    echo bench | "$runner" --exercise "$(basename "$dir")" > /dev/null
+  done
+  t1=$(now)
+  elapsed "$t0" "$t1"
+done | median)
+
+printf 'cold grade (reference solutions, empty cache): %6.2f s\n' "$cold"
+printf 'warm grade of a new submission (median of %s):  %6.2f s\n' "$runs" "$warm"
+printf 'compile floor (crates + link, median):         %6.2f s\n' "$floor"
+printf 'check execution, 8 exercises (median):         %6.2f s\n' "$checks"
+printf 'warm / floor:                                  %6.2f\n' "$(awk -v w="$warm" -v f="$floor" 'BEGIN { print w / f }')"
