@@ -2,14 +2,15 @@
 //! code and reports what it observed. It never decides a verdict; the parent
 //! judges (see [`crate::grade`]).
 //!
-//! Protocol: the parent writes a one-line nonce to the child's stdin, which
-//! the child reads before any student code runs; then every record the child
-//! writes to stdout is one line `\x1e<nonce> <json>`. The parent ignores all
+//! Protocol: the parent writes a one-line nonce to the child's stdin,
+//! followed by the exercise's `checks.yaml`; the child reads both before any
+//! student code runs. Then every record the child writes to stdout is one
+//! line `\x1e<nonce> <json>`. The parent ignores all
 //! other output, so nothing the student prints, and no early `exit(0)` or
 //! panic hook, can stand in for an observation; a missing observation is a
 //! failure, never a pass.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -17,8 +18,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::check::Observation;
+use crate::course::{configure, parse};
 use crate::engine::{observe, watchdog};
-use crate::exercises::checks;
 use crate::subject::Subject;
 
 /// The first byte of every record line.
@@ -103,18 +104,37 @@ pub fn main(subject_of: fn(&str) -> Option<Subject>) -> ExitCode {
         eprintln!("runner: usage: runner --exercise NN_name [--check ID]...");
         return ExitCode::from(2);
     };
+    let mut stdin = std::io::stdin().lock();
     let mut nonce = String::new();
-    if std::io::stdin().lock().read_line(&mut nonce).is_err() || nonce.trim().is_empty() {
+    if stdin.read_line(&mut nonce).is_err() || nonce.trim().is_empty() {
         eprintln!("runner: expected a nonce on stdin");
         return ExitCode::from(2);
     }
     let nonce = nonce.trim().to_owned();
+    let mut yaml = String::new();
+    if let Err(err) = stdin.read_to_string(&mut yaml) {
+        eprintln!("runner: failed to read checks.yaml from stdin: {err}");
+        return ExitCode::from(2);
+    }
+    drop(stdin);
+    let exercise = subject.exercise();
+    let configured = parse(&crate::course::config_path(exercise), exercise, &yaml)
+        .and_then(|config| configure(subject, &config));
+    let checks = match configured {
+        Ok(checks) => checks,
+        Err(errors) => {
+            for error in errors {
+                eprintln!("runner: {error}");
+            }
+            return ExitCode::from(2);
+        }
+    };
     if let Err(err) = Limits::default().apply() {
         eprintln!("runner: failed to set resource limits: {err}");
         return ExitCode::from(2);
     }
 
-    let selected: Vec<_> = checks(subject)
+    let selected: Vec<_> = checks
         .into_iter()
         .filter(|c| only.is_empty() || only.contains(&c.id))
         .collect();

@@ -29,6 +29,7 @@
 
 pub mod check;
 pub mod child;
+pub mod course;
 pub mod engine;
 pub mod exercises;
 pub mod exit_code;

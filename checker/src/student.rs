@@ -6,14 +6,15 @@ use std::process::ExitCode;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 use crate::check::Status;
+use crate::course::configured_checks;
 use crate::engine::{evaluate, watchdog};
-use crate::exercises::checks;
 use crate::source::Sources;
 use crate::subject::Subject;
 
-/// Runs the public checks of `subject`'s exercise and prints the results as
-/// `cargo test` does. `crate_dir` is the exercise crate's directory
-/// (`env!("CARGO_MANIFEST_DIR")`), whose `src/` the source checks read.
+/// Runs the public checks of `subject`'s exercise, as the exercise's
+/// `checks.yaml` lists them, and prints the results as `cargo test` does.
+/// `crate_dir` is the exercise crate's directory (`env!("CARGO_MANIFEST_DIR")`),
+/// which holds `checks.yaml` and the `src/` the source checks read.
 pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
     let mut args = Arguments::from_args();
     // Checks wait on a watchdog, not the CPU: run them side by side so code
@@ -27,7 +28,19 @@ pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
         &format!("exercises/{exercise}/src"),
     );
     let watchdog = watchdog();
-    let trials = checks(subject)
+    let checks = match configured_checks(subject, Path::new(crate_dir)) {
+        Ok(checks) => checks,
+        Err(errors) => {
+            eprintln!(
+                "error: the course's checks.yaml for {exercise} is invalid (a course bug, not yours):"
+            );
+            for error in errors {
+                eprintln!("  {error}");
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    let trials = checks
         .into_iter()
         .filter(|check| !check.hidden)
         .map(|check| {

@@ -149,6 +149,21 @@ pub fn use_reference_solutions_as_own() {
     });
 }
 
+/// The repository's root.
+pub fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The entry's checks as its exercise's `checks.yaml` configures them,
+/// hidden ones included.
+pub fn configured(entry: &Entry) -> Vec<Check> {
+    let dir = root().join("exercises").join(entry.exercise);
+    checker::course::configured_checks(entry.subject, &dir).unwrap_or_else(|errors| {
+        let errors: Vec<_> = errors.iter().map(|e| e.to_string()).collect();
+        panic!("invalid checks.yaml:\n{}", errors.join("\n"))
+    })
+}
+
 /// The verdicts of one check on one entry, one per round.
 pub struct Judged {
     /// The entry.
@@ -167,11 +182,7 @@ pub fn judge_all(entries: &[Entry], rounds: usize) -> Vec<Judged> {
     let watchdog = checker::engine::watchdog();
     let jobs: VecDeque<(usize, Entry, Check)> = entries
         .iter()
-        .flat_map(|e| {
-            checker::exercises::checks(e.subject)
-                .into_iter()
-                .map(move |c| (*e, c))
-        })
+        .flat_map(|e| configured(e).into_iter().map(move |c| (*e, c)))
         .enumerate()
         .map(|(i, (e, c))| (i, e, c))
         .collect();

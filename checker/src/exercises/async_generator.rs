@@ -20,22 +20,22 @@ const VALUE_LIMIT: Duration = Duration::from_secs(600);
 
 /// How a consumer pulled values from one stream.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-struct Consumed {
+pub(crate) struct Consumed {
     /// How long the consumer waited before asking for the first value.
-    first_ask: Duration,
+    pub first_ask: Duration,
     /// How long it waited after each value before asking for the next.
-    gap: Duration,
-    items: Vec<Item>,
+    pub gap: Duration,
+    pub items: Vec<Item>,
     /// When the stream said it had no more values.
-    ended: Option<Duration>,
+    pub ended: Option<Duration>,
 }
 
 impl Consumed {
-    fn values(&self) -> Vec<f64> {
+    pub(crate) fn values(&self) -> Vec<f64> {
         self.items.iter().map(|i| i.value).collect()
     }
 
-    fn consumer(&self) -> String {
+    pub(crate) fn consumer(&self) -> String {
         match (self.first_ask.is_zero(), self.gap.is_zero()) {
             (true, true) => {
                 "a consumer asking for each value as soon as it has the previous one".into()
@@ -51,7 +51,7 @@ impl Consumed {
 
 /// Creates the stream, then asks for values on the given schedule, timing
 /// every request and arrival by the runtime's clock.
-async fn consume(
+pub(crate) async fn consume(
     f: sig::AsyncGenerator,
     first_ask: Duration,
     gap: Duration,

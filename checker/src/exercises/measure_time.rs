@@ -13,16 +13,16 @@ const TICK: Duration = Duration::from_millis(1);
 
 /// One call of the student's measure_time and the wait_n calls it made.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-struct Run {
-    n: usize,
-    max_delay: Duration,
-    returned: Duration,
-    elapsed: Duration,
-    calls: Vec<Call<(usize, Duration), Vec<Duration>>>,
+pub(crate) struct Run {
+    pub n: usize,
+    pub max_delay: Duration,
+    pub returned: Duration,
+    pub elapsed: Duration,
+    pub calls: Vec<Call<(usize, Duration), Vec<Duration>>>,
 }
 
 impl Run {
-    fn call(&self) -> String {
+    pub(crate) fn call(&self) -> String {
         format!("measure_time({}, {})", self.n, secs(self.max_delay))
     }
 
@@ -35,7 +35,7 @@ impl Run {
     }
 }
 
-fn run(
+pub(crate) fn run(
     f: sig::MeasureTime,
     mode: Mode,
     n: usize,

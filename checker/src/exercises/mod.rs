@@ -1,12 +1,12 @@
 //! The course's checks, one module per exercise.
 
 mod async_comprehension;
-mod async_generator;
+pub(crate) mod async_generator;
 mod measure_runtime;
-mod measure_time;
+pub(crate) mod measure_time;
 mod task_wait_random;
 mod wait_random;
-mod waits;
+pub(crate) mod waits;
 
 use crate::check::Check;
 use crate::subject::Subject;

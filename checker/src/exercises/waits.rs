@@ -21,14 +21,14 @@ pub(crate) enum Flavour {
 }
 
 impl Flavour {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Flavour::WaitN => "wait_n",
             Flavour::TaskWaitN => "task_wait_n",
         }
     }
 
-    fn callee(self) -> &'static str {
+    pub(crate) fn callee(self) -> &'static str {
         match self {
             Flavour::WaitN => "wait_random",
             Flavour::TaskWaitN => "task_wait_random",
@@ -52,28 +52,28 @@ impl Flavour {
 
 /// One call of the student's wait_n, and every call it made.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-struct Run {
-    n: usize,
-    max_delay: Duration,
-    returned: Vec<Duration>,
-    elapsed: Duration,
-    calls: Vec<Call<Duration, Duration>>,
+pub(crate) struct Run {
+    pub n: usize,
+    pub max_delay: Duration,
+    pub returned: Vec<Duration>,
+    pub elapsed: Duration,
+    pub calls: Vec<Call<Duration, Duration>>,
 }
 
 impl Run {
-    fn call(&self, flavour: Flavour) -> String {
+    pub(crate) fn call(&self, flavour: Flavour) -> String {
         format!("{}({}, {})", flavour.name(), self.n, secs(self.max_delay))
     }
 
     /// What the callee handed back, in the order the waits completed.
-    fn completed(&self) -> Vec<Duration> {
+    pub(crate) fn completed(&self) -> Vec<Duration> {
         let mut done: Vec<_> = self.calls.iter().filter(|c| c.ended.is_some()).collect();
         done.sort_by_key(|c| c.ended);
         done.iter().filter_map(|c| c.returned).collect()
     }
 
     /// Whether the student returned exactly the delays the callee gave them.
-    fn returned_what_callee_gave(&self) -> bool {
+    pub(crate) fn returned_what_callee_gave(&self) -> bool {
         let mut given = self.completed();
         let mut returned = self.returned.clone();
         given.sort();
@@ -82,7 +82,7 @@ impl Run {
     }
 }
 
-fn run(
+pub(crate) fn run(
     f: sig::WaitN,
     flavour: Flavour,
     mode: Mode,

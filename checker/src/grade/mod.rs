@@ -24,7 +24,7 @@ pub use intake::{Intake, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, intake};
 pub use sandbox::OUTPUT_CAP;
 
 use crate::check::{Check, Observation, Status};
-use crate::exercises::{EXERCISES, checks};
+use crate::exercises::EXERCISES;
 use crate::report::{CheckReport, ExerciseReport, ExerciseStatus, Report};
 use crate::source::Sources;
 use crate::subject::Subject;
@@ -71,6 +71,9 @@ pub enum GradeError {
         /// Why.
         source: std::io::Error,
     },
+    /// An exercise's `checks.yaml` is invalid.
+    #[error("failed to read the course's check configuration:\n{}", .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Config(Vec<crate::course::ConfigError>),
     /// The course's own code did not build: nothing a submission did.
     #[error("failed to build the course's checker (not the submission's fault):\n{0}")]
     CourseBuild(String),
@@ -161,6 +164,30 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
             path: options.submission.clone(),
             reason: "not a directory".into(),
         });
+    }
+
+    // The course's configuration, validated before anything is built.
+    let mut configs = BTreeMap::new();
+    let mut config_errors = Vec::new();
+    for exercise in &selected {
+        let dir = course.join("exercises").join(exercise);
+        let text = std::fs::read_to_string(dir.join("checks.yaml")).map_err(|source| {
+            GradeError::Course {
+                path: dir.join("checks.yaml"),
+                source,
+            }
+        })?;
+        let subject = Subject::unlinked(exercise).expect("a course exercise");
+        let parsed = crate::course::parse(&crate::course::config_path(exercise), exercise, &text);
+        match parsed.and_then(|config| crate::course::configure(subject, &config)) {
+            Ok(checks) => {
+                configs.insert(*exercise, (text, checks));
+            }
+            Err(errors) => config_errors.extend(errors),
+        }
+    }
+    if !config_errors.is_empty() {
+        return Err(GradeError::Config(config_errors));
     }
 
     // Intake every exercise: later ones run through earlier ones.
@@ -256,8 +283,11 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
                     let Some(exercise) = queue.lock().unwrap().pop() else {
                         break;
                     };
+                    let (config, checks) = &configs[exercise];
                     let report = grade_exercise(
                         exercise,
+                        config,
+                        checks,
                         &intakes[exercise],
                         compile_errors.get(exercise),
                         &intakes,
@@ -279,6 +309,8 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
 #[allow(clippy::too_many_arguments)]
 fn grade_exercise(
     exercise: &str,
+    config: &str,
+    all: &[Check],
     intake: &Intake,
     compile_error: Option<&String>,
     intakes: &BTreeMap<&str, Intake>,
@@ -288,7 +320,6 @@ fn grade_exercise(
     workdir: &Path,
     options: &Options,
 ) -> ExerciseReport {
-    let all = checks(Subject::unlinked(exercise).expect("a course exercise"));
     let unrun = |status: ExerciseStatus, message: String| {
         let checks = all
             .iter()
@@ -317,7 +348,7 @@ fn grade_exercise(
         &format!("exercises/{exercise}/src"),
     );
     let ids: Vec<String> = all.iter().map(|c| c.id.clone()).collect();
-    let first = sandbox::run(runner, workdir, exercise, &ids, options.run_timeout);
+    let first = sandbox::run(runner, workdir, exercise, config, &ids, options.run_timeout);
     let mut outcomes: BTreeMap<String, Outcome> = first
         .observed
         .iter()
@@ -345,6 +376,7 @@ fn grade_exercise(
                     runner,
                     workdir,
                     exercise,
+                    config,
                     std::slice::from_ref(id),
                     options.run_timeout,
                 );

@@ -36,11 +36,13 @@ pub(crate) struct ChildRun {
     pub stderr_tail: String,
 }
 
-/// Runs `runner --exercise <exercise> [--check <id>]...` in `workdir`.
+/// Runs `runner --exercise <exercise> [--check <id>]...` in `workdir`,
+/// handing it the nonce and the exercise's `checks.yaml` on stdin.
 pub(crate) fn run(
     runner: &Path,
     workdir: &Path,
     exercise: &str,
+    config: &str,
     checks: &[String],
     deadline: Duration,
 ) -> ChildRun {
@@ -71,7 +73,13 @@ pub(crate) fn run(
     };
     let nonce = nonce();
     if let Some(mut stdin) = child.stdin.take() {
-        let _ = writeln!(stdin, "{nonce}");
+        let config = config.to_owned();
+        let line = nonce.clone();
+        // A thread: a child that never reads must not block the parent.
+        std::thread::spawn(move || {
+            let _ = writeln!(stdin, "{line}");
+            let _ = stdin.write_all(config.as_bytes());
+        });
     }
 
     let (tx, rx) = mpsc::channel();
