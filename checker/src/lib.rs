@@ -33,13 +33,16 @@ pub mod course;
 pub mod engine;
 pub mod exercises;
 pub mod exit_code;
+pub mod export;
 pub mod fmt;
 pub mod grade;
 pub mod report;
+pub mod scaffold;
 pub mod scenario;
 pub mod source;
 pub mod student;
 pub mod subject;
+pub mod verify;
 
 pub use check::{Check, Observation, Status, Verdict};
 pub use source::Sources;

@@ -26,6 +26,50 @@ enum Command {
     /// Grade a submission directory and print a report.
     #[command(after_help = exit_code::HELP)]
     Grade(GradeArgs),
+    /// Prove the course sound: solutions pass, stubs fail, every fixture fails
+    /// exactly what it declares, every check is caught, verdicts repeat.
+    /// Exits 1 when anything needs fixing.
+    Verify {
+        /// How often every check runs on every implementation.
+        #[arg(long, default_value_t = 3, value_name = "N")]
+        rounds: usize,
+        #[command(flatten)]
+        course: CourseArg,
+    },
+    /// Scaffold a new exercise (crate, stub, README, checks.yaml, solution,
+    /// fixture folder); `checker verify` then lists what is left to write.
+    New {
+        /// Its directory name: two digits and the crate name, e.g. 08_gather_all.
+        name: String,
+        #[command(flatten)]
+        course: CourseArg,
+    },
+    /// Write the course as students get it: no solutions, hidden checks or fixtures.
+    Export {
+        /// The directory to write (new or empty).
+        #[arg(long, value_name = "OUT_DIR")]
+        student: PathBuf,
+        #[command(flatten)]
+        course: CourseArg,
+    },
+}
+
+#[derive(clap::Args)]
+struct CourseArg {
+    /// The course [default: the repository this checker was built in].
+    #[arg(long = "course", value_name = "DIR", env = "CHECKER_COURSE")]
+    dir: Option<PathBuf>,
+}
+
+impl CourseArg {
+    fn path(self) -> PathBuf {
+        self.dir.unwrap_or_else(default_course)
+    }
+}
+
+/// The repository this checker was built in.
+fn default_course() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 #[derive(clap::Args)]
@@ -78,13 +122,53 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Grade(args) => grade_command(args),
+        Command::Verify { rounds, course } => {
+            match checker::verify::verify(&course.path(), rounds.max(1)) {
+                Ok(verification) => {
+                    print!("{}", verification.render());
+                    code(if verification.problems.is_empty() {
+                        exit_code::OK
+                    } else {
+                        exit_code::FAILED
+                    })
+                }
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    code(exit_code::TOOLCHAIN)
+                }
+            }
+        }
+        Command::New { name, course } => match checker::scaffold::scaffold(&course.path(), &name) {
+            Ok(files) => {
+                println!("created {} files for {name}:", files.len());
+                for file in files {
+                    println!("  {}", file.display());
+                }
+                println!("next: `cargo run -p checker -- verify` lists what is left to write");
+                code(exit_code::OK)
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                code(exit_code::USAGE)
+            }
+        },
+        Command::Export { student, course } => {
+            match checker::export::export(&course.path(), &student) {
+                Ok(count) => {
+                    println!("wrote {count} files to {}", student.display());
+                    code(exit_code::OK)
+                }
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    code(exit_code::IO)
+                }
+            }
+        }
     }
 }
 
 fn grade_command(args: GradeArgs) -> ExitCode {
-    let course = args
-        .course
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let course = args.course.unwrap_or_else(default_course);
     let mut options = Options::new(course, args.submission);
     options.exercises = args.exercises;
     options.reveal_hidden = args.reveal_hidden;

@@ -62,3 +62,13 @@ pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
         .collect();
     libtest_mimic::run(&args, trials).exit_code()
 }
+
+/// `cargo test -p <exercise>` for an exercise the checker does not know
+/// yet (fresh from `checker new`): says so and fails.
+pub fn unregistered(exercise: &str) -> ExitCode {
+    eprintln!(
+        "{exercise} has no checks yet: register it with the checker (CONTRIBUTING.md, \
+         \"Add an exercise\"), then run `checker verify`"
+    );
+    ExitCode::FAILURE
+}

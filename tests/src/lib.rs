@@ -17,18 +17,9 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::Mutex;
 
-use checker::{Check, Sources, Subject, Verdict};
-
-/// What an entry is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// `solutions/NN_name/src/lib.rs`: must pass every check.
-    Solution,
-    /// `exercises/NN_name/src/lib.rs`: must fail, saying it is not implemented.
-    Stub,
-    /// `tests/fixtures/NN_name/*.rs`: must fail exactly what it declares.
-    Fixture,
-}
+use checker::verify::Judged;
+pub use checker::verify::Kind;
+use checker::{Check, Sources, Subject};
 
 /// One implementation of one exercise, linked into this crate.
 #[derive(Clone, Copy)]
@@ -43,8 +34,9 @@ pub struct Entry {
     pub path: &'static str,
     /// Its text (source checks read it).
     pub source: &'static str,
-    /// Its functions.
-    pub subject: Subject,
+    /// Its functions; `None` for an exercise not registered with the checker
+    /// yet (`checker verify` reports it).
+    pub subject: Option<Subject>,
 }
 
 impl std::fmt::Debug for Entry {
@@ -95,42 +87,53 @@ impl Entry {
     }
 }
 
+/// An exercise's functions from the module `$m`; `None` for an exercise
+/// the checker does not know yet.
 macro_rules! subject {
     (wait_random, $m:path) => {{
         use $m as m;
-        Subject::WaitRandom {
+        Some(Subject::WaitRandom {
             wait_random: |max| Box::pin(m::wait_random(max)),
             default_max_delay: m::DEFAULT_MAX_DELAY,
-        }
+        })
     }};
     (wait_n, $m:path) => {{
         use $m as m;
-        Subject::WaitN(|n, max| Box::pin(m::wait_n(n, max)))
+        Some(Subject::WaitN(|n, max| Box::pin(m::wait_n(n, max))))
     }};
     (measure_time, $m:path) => {{
         use $m as m;
-        Subject::MeasureTime(|n, max| Box::pin(m::measure_time(n, max)))
+        Some(Subject::MeasureTime(|n, max| {
+            Box::pin(m::measure_time(n, max))
+        }))
     }};
     (task_wait_random, $m:path) => {{
         use $m as m;
-        Subject::TaskWaitRandom(m::task_wait_random)
+        Some(Subject::TaskWaitRandom(m::task_wait_random))
     }};
     (task_wait_n, $m:path) => {{
         use $m as m;
-        Subject::TaskWaitN(|n, max| Box::pin(m::task_wait_n(n, max)))
+        Some(Subject::TaskWaitN(|n, max| {
+            Box::pin(m::task_wait_n(n, max))
+        }))
     }};
     (async_generator, $m:path) => {{
         use $m as m;
-        Subject::AsyncGenerator(|| Box::pin(m::async_generator()))
+        Some(Subject::AsyncGenerator(|| Box::pin(m::async_generator())))
     }};
     (async_comprehension, $m:path) => {{
         use $m as m;
-        Subject::AsyncComprehension(|| Box::pin(m::async_comprehension()))
+        Some(Subject::AsyncComprehension(|| {
+            Box::pin(m::async_comprehension())
+        }))
     }};
     (measure_runtime, $m:path) => {{
         use $m as m;
-        Subject::MeasureRuntime(|| Box::pin(m::measure_runtime()))
+        Some(Subject::MeasureRuntime(|| Box::pin(m::measure_runtime())))
     }};
+    ($other:ident, $m:path) => {
+        None
+    };
 }
 
 include!(concat!(env!("OUT_DIR"), "/registry.rs"));
@@ -155,23 +158,14 @@ pub fn root() -> std::path::PathBuf {
 }
 
 /// The entry's checks as its exercise's `checks.yaml` configures them,
-/// hidden ones included.
+/// hidden ones included; none for an unregistered exercise or an invalid
+/// configuration (`checker verify` reports both).
 pub fn configured(entry: &Entry) -> Vec<Check> {
+    let Some(subject) = entry.subject else {
+        return Vec::new();
+    };
     let dir = root().join("exercises").join(entry.exercise);
-    checker::course::configured_checks(entry.subject, &dir).unwrap_or_else(|errors| {
-        let errors: Vec<_> = errors.iter().map(|e| e.to_string()).collect();
-        panic!("invalid checks.yaml:\n{}", errors.join("\n"))
-    })
-}
-
-/// The verdicts of one check on one entry, one per round.
-pub struct Judged {
-    /// The entry.
-    pub entry: Entry,
-    /// The check.
-    pub check: Check,
-    /// One verdict per round.
-    pub verdicts: Vec<Verdict>,
+    checker::course::configured_checks(subject, &dir).unwrap_or_default()
 }
 
 /// Runs every check of every entry `rounds` times, many at once: most
@@ -197,17 +191,27 @@ pub fn judge_all(entries: &[Entry], rounds: usize) -> Vec<Judged> {
                         break;
                     };
                     let sources = entry.sources();
-                    let verdicts = (0..rounds)
+                    let verdicts: Vec<_> = (0..rounds)
                         .map(|_| checker::engine::evaluate(&check, &sources, watchdog))
                         .collect();
-                    done.lock().unwrap().push((
-                        i,
-                        Judged {
-                            entry,
-                            check,
-                            verdicts,
-                        },
-                    ));
+                    let judged = Judged {
+                        kind: entry.kind,
+                        exercise: entry.exercise.to_owned(),
+                        path: entry.path.to_owned(),
+                        declared: entry.declared_failures(),
+                        check: check.id.clone(),
+                        uses_own_earlier: check.uses_own_earlier,
+                        statuses: verdicts.iter().map(|v| v.status).collect(),
+                        message: verdicts
+                            .first()
+                            .map(|v| v.message.clone())
+                            .unwrap_or_default(),
+                        hint: verdicts
+                            .first()
+                            .and_then(|v| v.hint.clone())
+                            .unwrap_or_default(),
+                    };
+                    done.lock().unwrap().push((i, judged));
                 }
             });
         }

@@ -1,0 +1,145 @@
+//! The course's files: every exercise registered, configured and complete.
+
+use std::path::Path;
+
+use super::analyze::{Problem, Rule};
+use crate::course::{configure, parse};
+use crate::exercises::EXERCISES;
+use crate::subject::Subject;
+
+/// Whether `name` is an exercise directory name: `NN_snake_case`.
+pub fn is_exercise_name(name: &str) -> bool {
+    let Some((number, crate_name)) = name.split_once('_') else {
+        return false;
+    };
+    number.len() == 2
+        && number.chars().all(|c| c.is_ascii_digit())
+        && crate_name.starts_with(|c: char| c.is_ascii_lowercase())
+        && crate_name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Everything missing or invalid in the course's layout.
+pub fn layout(course: &Path) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut push = |exercise: &str, what: String, fix: &str| {
+        problems.push(Problem {
+            rule: Rule::Layout,
+            exercise: exercise.to_owned(),
+            what,
+            fix: fix.to_owned(),
+        })
+    };
+    let mut present: Vec<String> = std::fs::read_dir(course.join("exercises"))
+        .map(|dir| {
+            dir.flatten()
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| is_exercise_name(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    present.sort();
+
+    for exercise in &present {
+        let registered = EXERCISES.iter().any(|(d, _)| d == exercise);
+        if !registered {
+            push(
+                exercise,
+                format!("{exercise} is not registered with the checker, so nothing checks it"),
+                "add it to EXERCISES in checker/src/exercises/mod.rs with a Subject variant, its \
+                 checks module, the runner's wiring and the fixture runner's subject! arm \
+                 (CONTRIBUTING.md, \"Add an exercise\")",
+            );
+        }
+        for (file, fix) in [
+            (
+                format!("exercises/{exercise}/Cargo.toml"),
+                "run `checker new` or copy another exercise's",
+            ),
+            (
+                format!("exercises/{exercise}/README.md"),
+                "write the task a student works from",
+            ),
+            (
+                format!("exercises/{exercise}/src/lib.rs"),
+                "write the stub students start from",
+            ),
+            (
+                format!("exercises/{exercise}/tests/checks.rs"),
+                "wire the crate to the checks (copy another exercise's)",
+            ),
+            (
+                format!("exercises/{exercise}/checks.yaml"),
+                "list the exercise's checks",
+            ),
+            (
+                format!("solutions/{exercise}/src/lib.rs"),
+                "write the reference solution",
+            ),
+        ] {
+            if !course.join(&file).is_file() {
+                push(exercise, format!("{file} is missing"), fix);
+            }
+        }
+        let stub = std::fs::read_to_string(course.join(format!("exercises/{exercise}/src/lib.rs")))
+            .unwrap_or_default();
+        if !stub.is_empty() && !stub.contains("todo!(") {
+            push(
+                exercise,
+                format!("exercises/{exercise}/src/lib.rs has no todo!()"),
+                "a stub's body is todo!(), so its checks say \"not implemented yet\"",
+            );
+        }
+        let solution =
+            std::fs::read_to_string(course.join(format!("solutions/{exercise}/src/lib.rs")))
+                .unwrap_or_default();
+        if solution.contains("todo!(") {
+            push(
+                exercise,
+                format!("solutions/{exercise}/src/lib.rs still has a todo!()"),
+                "write the reference solution",
+            );
+        }
+        let fixtures = std::fs::read_dir(course.join("tests/fixtures").join(exercise))
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+                    .count()
+            })
+            .unwrap_or(0);
+        if fixtures == 0 {
+            push(
+                exercise,
+                format!("tests/fixtures/{exercise}/ has no fixtures"),
+                "add wrong solutions, each declaring the checks it fails (CONTRIBUTING.md, \"Add a fixture\")",
+            );
+        }
+        if registered
+            && let Ok(text) =
+                std::fs::read_to_string(course.join(format!("exercises/{exercise}/checks.yaml")))
+        {
+            let subject = Subject::unlinked(exercise).expect("registered");
+            let configured = parse(&crate::course::config_path(exercise), exercise, &text)
+                .and_then(|c| configure(subject, &c));
+            for error in configured.err().unwrap_or_default() {
+                push(
+                    exercise,
+                    error.to_string(),
+                    "fix checks.yaml (CONTRIBUTING.md lists every key)",
+                );
+            }
+        }
+    }
+    for (exercise, _) in EXERCISES {
+        if !present.iter().any(|p| p == exercise) {
+            push(
+                exercise,
+                format!("exercises/{exercise}/ is missing but registered"),
+                "restore it, or remove it from EXERCISES",
+            );
+        }
+    }
+    problems
+}
