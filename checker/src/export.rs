@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml_ng::Value;
 
+use crate::files::files_under;
+
 /// Why the export failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -87,7 +89,7 @@ pub fn export(course: &Path, out: &Path) -> Result<usize, ExportError> {
         "checker/runner",
         "checker/templates",
     ] {
-        for file in files(&course.join(dir)) {
+        for file in files_under(&course.join(dir)) {
             let rel = file
                 .strip_prefix(course)
                 .expect("under the course")
@@ -101,7 +103,7 @@ pub fn export(course: &Path, out: &Path) -> Result<usize, ExportError> {
     )?;
 
     // Exercises: everything but hidden checks.
-    for file in files(&course.join("exercises")) {
+    for file in files_under(&course.join("exercises")) {
         let rel = file
             .strip_prefix(course)
             .expect("under the course")
@@ -129,25 +131,4 @@ fn without_hidden(path: &Path, bytes: &[u8]) -> Result<String, ExportError> {
     Ok(format!(
         "# The checks this exercise's `cargo test` runs.\n{yaml}"
     ))
-}
-
-/// Every file under `dir`, skipping build output.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            match entry.file_type() {
-                Ok(t) if t.is_dir() && entry.file_name() != "target" => stack.push(path),
-                Ok(t) if t.is_file() => out.push(path),
-                _ => {}
-            }
-        }
-    }
-    out.sort();
-    out
 }

@@ -34,6 +34,7 @@ pub mod engine;
 pub mod exercises;
 pub mod exit_code;
 pub mod export;
+mod files;
 pub mod fmt;
 pub mod grade;
 pub mod report;

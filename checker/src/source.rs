@@ -23,33 +23,19 @@ impl Sources {
     /// Reads every `.rs` file under `src_dir`, naming each `prefix/<relative>`.
     /// Unreadable files are skipped: the compiler has already accepted them.
     pub fn read(src_dir: &Path, prefix: &str) -> Sources {
-        let mut files = Vec::new();
-        let mut stack = vec![src_dir.to_path_buf()];
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                let Ok(kind) = entry.file_type() else {
-                    continue;
-                };
-                if kind.is_dir() {
-                    stack.push(path);
-                } else if kind.is_file()
-                    && path.extension().is_some_and(|e| e == "rs")
-                    && let Ok(text) = std::fs::read_to_string(&path)
-                {
-                    let rel = path.strip_prefix(src_dir).unwrap_or(&path);
-                    let rel = rel.to_string_lossy().replace('\\', "/");
-                    files.push(SourceFile {
-                        path: format!("{prefix}/{rel}"),
-                        text,
-                    });
-                }
-            }
-        }
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let files = crate::files::files_under(src_dir)
+            .into_iter()
+            .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+            .filter_map(|path| {
+                let text = std::fs::read_to_string(&path).ok()?;
+                let rel = path.strip_prefix(src_dir).unwrap_or(&path);
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                Some(SourceFile {
+                    path: format!("{prefix}/{rel}"),
+                    text,
+                })
+            })
+            .collect();
         Sources(files)
     }
 

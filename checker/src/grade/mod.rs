@@ -196,16 +196,20 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
     for (exercise, _) in EXERCISES {
         let stub_dir = course.join("exercises").join(exercise).join("src");
         let stub = read_tree(&stub_dir).map_err(|source| GradeError::Course {
-            path: stub_dir,
+            path: stub_dir.clone(),
             source,
         })?;
         let stub_lib = stub
             .iter()
             .find(|(p, _)| p == Path::new("lib.rs"))
-            .map(|(_, t)| t.clone());
+            .map(|(_, t)| t.clone())
+            .ok_or_else(|| GradeError::Course {
+                path: stub_dir.join("lib.rs"),
+                source: std::io::ErrorKind::NotFound.into(),
+            })?;
         intakes.insert(
             exercise,
-            intake(&options.submission, exercise, stub_lib.as_deref()),
+            intake(&options.submission, exercise, Some(&stub_lib)),
         );
         stubs.insert(exercise, stub);
     }
@@ -224,7 +228,7 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
     let cargo = std::env::var_os("CARGO")
         .map(PathBuf::from)
         .unwrap_or_else(|| "cargo".into());
-    let mut compile_errors: BTreeMap<&str, String> = BTreeMap::new();
+    let mut compile_errors: BTreeMap<&'static str, String> = BTreeMap::new();
     loop {
         let build = slot.build(&cargo, options.build_timeout)?;
         if build.success {
@@ -271,9 +275,15 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
         }
     }
 
-    let runner = slot.runner();
-    let workdir = slot.dir.join("run");
-    let _ = std::fs::create_dir_all(&workdir);
+    let built = Built {
+        options,
+        intakes: &intakes,
+        compile_errors: &compile_errors,
+        slot_dir: &slot.dir,
+        runner: slot.runner(),
+        workdir: slot.dir.join("run"),
+    };
+    let _ = std::fs::create_dir_all(&built.workdir);
     let queue = Mutex::new(selected.clone());
     let reports = Mutex::new(BTreeMap::new());
     std::thread::scope(|scope| {
@@ -284,19 +294,7 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
                         break;
                     };
                     let (config, checks) = &configs[exercise];
-                    let report = grade_exercise(
-                        exercise,
-                        config,
-                        checks,
-                        &intakes[exercise],
-                        compile_errors.get(exercise),
-                        &intakes,
-                        &compile_errors,
-                        &slot,
-                        &runner,
-                        &workdir,
-                        options,
-                    );
+                    let report = built.grade_exercise(exercise, config, checks);
                     reports.lock().unwrap().insert(exercise, report);
                 }
             });
@@ -306,125 +304,139 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
     Ok(Report::new(exercises))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn grade_exercise(
-    exercise: &str,
-    config: &str,
-    all: &[Check],
-    intake: &Intake,
-    compile_error: Option<&String>,
-    intakes: &BTreeMap<&str, Intake>,
-    compile_errors: &BTreeMap<&str, String>,
-    slot: &slot::Slot,
-    runner: &Path,
-    workdir: &Path,
-    options: &Options,
-) -> ExerciseReport {
-    let unrun = |status: ExerciseStatus, message: String| {
-        let checks = all
+/// What grading every exercise shares once the runner is built.
+struct Built<'a> {
+    options: &'a Options,
+    intakes: &'a BTreeMap<&'static str, Intake>,
+    compile_errors: &'a BTreeMap<&'static str, String>,
+    slot_dir: &'a Path,
+    runner: PathBuf,
+    workdir: PathBuf,
+}
+
+impl Built<'_> {
+    /// Runs one exercise's checks in children and judges what they saw.
+    fn grade_exercise(&self, exercise: &str, config: &str, all: &[Check]) -> ExerciseReport {
+        let Built {
+            options,
+            intakes,
+            compile_errors,
+            ..
+        } = *self;
+        let (runner, workdir) = (&self.runner, &self.workdir);
+        let unrun = |status: ExerciseStatus, message: String| {
+            let checks = all
+                .iter()
+                .map(|c| {
+                    CheckReport::new(
+                        c,
+                        Status::Skipped,
+                        String::new(),
+                        None,
+                        options.reveal_hidden,
+                    )
+                })
+                .collect();
+            ExerciseReport::new(exercise, status, message, checks)
+        };
+        match (&intakes[exercise], compile_errors.get(exercise)) {
+            (Intake::NotSubmitted(why), _) => {
+                return unrun(ExerciseStatus::NotSubmitted, why.clone());
+            }
+            (Intake::Refused(why), _) => {
+                return unrun(ExerciseStatus::CompileError, format!("refused: {why}"));
+            }
+            (_, Some(errors)) => return unrun(ExerciseStatus::CompileError, errors.clone()),
+            _ => {}
+        }
+        let sources = Sources::read(
+            &self.slot_dir.join("exercises").join(exercise).join("src"),
+            &format!("exercises/{exercise}/src"),
+        );
+        let ids: Vec<String> = all.iter().map(|c| c.id.clone()).collect();
+        let first = sandbox::run(runner, workdir, exercise, config, &ids, options.run_timeout);
+        let mut outcomes: BTreeMap<String, Outcome> = first
+            .observed
             .iter()
-            .map(|c| {
-                CheckReport::new(
-                    c,
-                    Status::Skipped,
-                    String::new(),
-                    None,
-                    options.reveal_hidden,
-                )
+            .map(|(id, obs)| (id.clone(), Outcome::Observed(obs.clone())))
+            .collect();
+        let mut exercise_message = String::new();
+        let missing: Vec<&String> = ids
+            .iter()
+            .filter(|id| !outcomes.contains_key(*id))
+            .collect();
+        if !missing.is_empty() {
+            if first.timed_out {
+                exercise_message = format!(
+                    "the checks were still running after {}s of real time and were stopped",
+                    options.run_timeout.as_secs()
+                );
+                for id in missing {
+                    outcomes.insert(id.clone(), Outcome::Timeout(exercise_message.clone()));
+                }
+            } else {
+                exercise_message = crash_summary(&first);
+                // Run each unreported check alone, to pin the crash on it.
+                for id in missing {
+                    let alone = sandbox::run(
+                        runner,
+                        workdir,
+                        exercise,
+                        config,
+                        std::slice::from_ref(id),
+                        options.run_timeout,
+                    );
+                    let outcome = match alone.observed.get(id) {
+                        Some(obs) => Outcome::Observed(obs.clone()),
+                        None if alone.timed_out => Outcome::Timeout(format!(
+                            "the check was still running after {}s of real time and was stopped",
+                            options.run_timeout.as_secs()
+                        )),
+                        None => Outcome::Crashed(crash_summary(&alone)),
+                    };
+                    outcomes.insert(id.clone(), outcome);
+                }
+            }
+        }
+
+        let broken_earlier: Vec<&str> = own_chain(exercise)
+            .iter()
+            .copied()
+            .filter(|e| {
+                compile_errors.contains_key(e) || matches!(intakes.get(e), Some(Intake::Refused(_)))
             })
             .collect();
-        ExerciseReport::new(exercise, status, message, checks)
-    };
-    match (intake, compile_error) {
-        (Intake::NotSubmitted(why), _) => return unrun(ExerciseStatus::NotSubmitted, why.clone()),
-        (Intake::Refused(why), _) => {
-            return unrun(ExerciseStatus::CompileError, format!("refused: {why}"));
-        }
-        (_, Some(errors)) => return unrun(ExerciseStatus::CompileError, errors.clone()),
-        _ => {}
-    }
-    let sources = Sources::read(
-        &slot.dir.join("exercises").join(exercise).join("src"),
-        &format!("exercises/{exercise}/src"),
-    );
-    let ids: Vec<String> = all.iter().map(|c| c.id.clone()).collect();
-    let first = sandbox::run(runner, workdir, exercise, config, &ids, options.run_timeout);
-    let mut outcomes: BTreeMap<String, Outcome> = first
-        .observed
-        .iter()
-        .map(|(id, obs)| (id.clone(), Outcome::Observed(obs.clone())))
-        .collect();
-    let mut exercise_message = String::new();
-    let missing: Vec<&String> = ids
-        .iter()
-        .filter(|id| !outcomes.contains_key(*id))
-        .collect();
-    if !missing.is_empty() {
-        if first.timed_out {
-            exercise_message = format!(
-                "the checks were still running after {}s of real time and were stopped",
-                options.run_timeout.as_secs()
-            );
-            for id in missing {
-                outcomes.insert(id.clone(), Outcome::Timeout(exercise_message.clone()));
-            }
-        } else {
-            exercise_message = crash_summary(&first);
-            // Run each unreported check alone, to pin the crash on it.
-            for id in missing {
-                let alone = sandbox::run(
-                    runner,
-                    workdir,
-                    exercise,
-                    config,
-                    std::slice::from_ref(id),
-                    options.run_timeout,
-                );
-                let outcome = match alone.observed.get(id) {
-                    Some(obs) => Outcome::Observed(obs.clone()),
-                    None if alone.timed_out => Outcome::Timeout(format!(
-                        "the check was still running after {}s of real time and was stopped",
-                        options.run_timeout.as_secs()
-                    )),
-                    None => Outcome::Crashed(crash_summary(&alone)),
+        let reports = all
+            .iter()
+            .map(|check| {
+                let (status, mut message, hint) = match &outcomes[&check.id] {
+                    Outcome::Observed(obs) => {
+                        let verdict = check.judge(obs, &sources);
+                        (verdict.status, verdict.message, verdict.hint)
+                    }
+                    Outcome::Timeout(why) => {
+                        (Status::Timeout, why.clone(), Some(check.hint.clone()))
+                    }
+                    Outcome::Crashed(why) => {
+                        (Status::Crashed, why.clone(), Some(check.hint.clone()))
+                    }
                 };
-                outcomes.insert(id.clone(), outcome);
-            }
-        }
-    }
-
-    let broken_earlier: Vec<&str> = own_chain(exercise)
-        .iter()
-        .copied()
-        .filter(|e| {
-            compile_errors.contains_key(e) || matches!(intakes.get(e), Some(Intake::Refused(_)))
-        })
-        .collect();
-    let reports = all
-        .iter()
-        .map(|check| {
-            let (status, mut message, hint) = match &outcomes[&check.id] {
-                Outcome::Observed(obs) => {
-                    let verdict = check.judge(obs, &sources);
-                    (verdict.status, verdict.message, verdict.hint)
+                if check.uses_own_earlier && status != Status::Passed && !broken_earlier.is_empty()
+                {
+                    message.push_str(&format!(
+                        " (your {} did not compile, so its starter stub stood in for it)",
+                        broken_earlier.join(" and ")
+                    ));
                 }
-                Outcome::Timeout(why) => (Status::Timeout, why.clone(), Some(check.hint.clone())),
-                Outcome::Crashed(why) => (Status::Crashed, why.clone(), Some(check.hint.clone())),
-            };
-            if check.uses_own_earlier && status != Status::Passed && !broken_earlier.is_empty() {
-                message.push_str(&format!(
-                    " (your {} did not compile, so its starter stub stood in for it)",
-                    broken_earlier.join(" and ")
-                ));
-            }
-            CheckReport::new(check, status, message, hint, options.reveal_hidden)
-        })
-        .collect::<Vec<_>>();
-    let status = ExerciseStatus::from_checks(&reports);
-    if status == ExerciseStatus::Passed || status == ExerciseStatus::Failed {
-        exercise_message.clear();
+                CheckReport::new(check, status, message, hint, options.reveal_hidden)
+            })
+            .collect::<Vec<_>>();
+        let status = ExerciseStatus::from_checks(&reports);
+        if status == ExerciseStatus::Passed || status == ExerciseStatus::Failed {
+            exercise_message.clear();
+        }
+        ExerciseReport::new(exercise, status, exercise_message, reports)
     }
-    ExerciseReport::new(exercise, status, exercise_message, reports)
 }
 
 /// How a check ended when its child did not report it normally.
@@ -489,25 +501,13 @@ fn trim_text(text: &str, max: usize) -> String {
 
 /// Every file under `dir` as (path relative to `dir`, text).
 fn read_tree(dir: &Path) -> std::io::Result<Vec<(PathBuf, String)>> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let entry = entry?;
-            if entry.file_type()?.is_dir() {
-                stack.push(entry.path());
-            } else {
-                let rel = entry
-                    .path()
-                    .strip_prefix(dir)
-                    .expect("under dir")
-                    .to_path_buf();
-                files.push((rel, std::fs::read_to_string(entry.path())?));
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
+    crate::files::files_under(dir)
+        .into_iter()
+        .map(|path| {
+            let rel = path.strip_prefix(dir).expect("under dir").to_path_buf();
+            Ok((rel, std::fs::read_to_string(&path)?))
+        })
+        .collect()
 }
 
 impl CheckReport {

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use super::GradeError;
 use super::sandbox::kill_group;
+use crate::files::files_under;
 
 /// The most slots (concurrent gradings) one cache holds.
 const MAX_SLOTS: usize = 32;
@@ -116,7 +117,7 @@ impl Slot {
     ) -> Result<(), GradeError> {
         let src = Path::new("exercises").join(exercise).join("src");
         let keep: BTreeSet<PathBuf> = files.iter().map(|(p, _)| src.join(p)).collect();
-        for old in list_files(&self.dir.join(&src)) {
+        for old in files_under(&self.dir.join(&src)) {
             let rel = old
                 .strip_prefix(&self.dir)
                 .expect("listed under the slot")
@@ -207,10 +208,7 @@ impl Slot {
     }
 
     fn copy_tree(&self, course: &Path, rel: &Path) -> Result<(), GradeError> {
-        for file in list_files(&course.join(rel)) {
-            if file.components().any(|c| c.as_os_str() == "target") {
-                continue;
-            }
+        for file in files_under(&course.join(rel)) {
             let rel = file.strip_prefix(course).expect("listed under the course");
             self.copy(course, rel)?;
         }
@@ -234,26 +232,6 @@ impl Slot {
             .map_err(|source| self.err(source))?;
         Ok(())
     }
-}
-
-/// Every regular file under `dir`, recursively; none if it does not exist.
-fn list_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(entry.path()),
-                Ok(t) if t.is_file() => files.push(entry.path()),
-                _ => {}
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// Folds one line of cargo's JSON output into `build`.
