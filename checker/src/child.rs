@@ -86,24 +86,40 @@ impl Limits {
 /// The runner binary's `main`: `runner --exercise NN_name [--check ID]...`.
 /// `subject_of` maps an exercise id to the student's linked functions.
 pub fn main(subject_of: fn(&str) -> Option<Subject>) -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut exercise = None;
-    let mut only = Vec::new();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--exercise" => exercise = iter.next().cloned(),
-            "--check" => only.extend(iter.next().cloned()),
-            other => {
-                eprintln!("runner: unexpected argument {other:?}");
-                return ExitCode::from(2);
+    match child_args(std::env::args().skip(1)) {
+        Some((exercise, only)) => match subject_of(&exercise) {
+            Some(subject) => serve(subject, &only),
+            None => {
+                eprintln!("runner: unknown exercise {exercise:?}");
+                ExitCode::from(2)
             }
+        },
+        None => {
+            eprintln!("runner: usage: runner --exercise NN_name [--check ID]...");
+            ExitCode::from(2)
         }
     }
-    let Some(subject) = exercise.as_deref().and_then(subject_of) else {
-        eprintln!("runner: usage: runner --exercise NN_name [--check ID]...");
-        return ExitCode::from(2);
-    };
+}
+
+/// `--exercise NN_name [--check ID]...`: the exercise and the checks to
+/// run (all when none is named); `None` when the arguments are not that.
+pub(crate) fn child_args(args: impl Iterator<Item = String>) -> Option<(String, Vec<String>)> {
+    let mut exercise = None;
+    let mut only = Vec::new();
+    let mut args = args.peekable();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--exercise" => exercise = Some(args.next()?),
+            "--check" => only.push(args.next()?),
+            _ => return None,
+        }
+    }
+    exercise.map(|e| (e, only))
+}
+
+/// Serves the parent: reads the nonce and `checks.yaml` from stdin, then
+/// runs the checks (named in `only`, or all) and reports observations.
+pub(crate) fn serve(subject: Subject, only: &[String]) -> ExitCode {
     let mut stdin = std::io::stdin().lock();
     let mut nonce = String::new();
     if stdin.read_line(&mut nonce).is_err() || nonce.trim().is_empty() {
@@ -129,9 +145,10 @@ pub fn main(subject_of: fn(&str) -> Option<Subject>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Best effort: a platform without one of the limits (RLIMIT_AS on
+    // macOS) still runs the checks; the grading machine (Linux) has them all.
     if let Err(err) = Limits::default().apply() {
-        eprintln!("runner: failed to set resource limits: {err}");
-        return ExitCode::from(2);
+        eprintln!("runner: could not set every resource limit: {err}");
     }
 
     let selected: Vec<_> = checks

@@ -105,10 +105,19 @@ struct GradeArgs {
     cache_dir: Option<PathBuf>,
 }
 
+/// `--format`: every one renders the same `Report` (`checker::report`).
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// Text for a terminal.
     Human,
+    /// The report as SPEC.md defines it.
     Json,
+    /// JUnit XML for CI test reporters.
+    Junit,
+    /// Gradescope's results.json.
+    Gradescope,
+    /// GitHub-flavoured Markdown for $GITHUB_STEP_SUMMARY or a PR comment.
+    Markdown,
 }
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -195,6 +204,9 @@ fn grade_command(args: GradeArgs) -> ExitCode {
     let text = match format {
         Format::Json => render_json(&report),
         Format::Human => render_human(&report),
+        Format::Junit => checker::report::render_junit(&report),
+        Format::Gradescope => checker::report::render_gradescope(&report),
+        Format::Markdown => checker::report::render_markdown(&report),
     };
     let written = match &args.out {
         Some(path) => write_atomically(path, &text),

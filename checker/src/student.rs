@@ -5,9 +5,14 @@ use std::process::ExitCode;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
-use crate::check::Status;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use crate::check::{Check, Status};
+use crate::child::{child_args, serve};
 use crate::course::configured_checks;
-use crate::engine::{evaluate, watchdog};
+use crate::engine::watchdog;
+use crate::grade::sandbox::{Observed, observe};
 use crate::source::Sources;
 use crate::subject::Subject;
 
@@ -15,20 +20,24 @@ use crate::subject::Subject;
 /// `checks.yaml` lists them, and prints the results as `cargo test` does.
 /// `crate_dir` is the exercise crate's directory (`env!("CARGO_MANIFEST_DIR")`),
 /// which holds `checks.yaml` and the `src/` the source checks read.
+///
+/// The checks run in a child process, this same binary started again, just
+/// as `checker grade` runs them: the same limits, the same handling of code
+/// that aborts, exits or overflows its stack, and the same judge, so a
+/// student sees the grader's verdicts.
 pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
+    if let Some((_, only)) = child_args(std::env::args().skip(1)) {
+        return serve(subject, &only);
+    }
     let mut args = Arguments::from_args();
-    // Checks wait on a watchdog, not the CPU: run them side by side so code
-    // that blocks costs one watchdog, not one per check.
     if args.test_threads.is_none() {
-        args.test_threads = Some(16);
+        args.test_threads = Some(4);
     }
     let exercise = subject.exercise();
-    let sources = Sources::read(
-        &Path::new(crate_dir).join("src"),
-        &format!("exercises/{exercise}/src"),
-    );
-    let watchdog = watchdog();
-    let checks = match configured_checks(subject, Path::new(crate_dir)) {
+    let crate_dir = Path::new(crate_dir);
+    let sources = Sources::read(&crate_dir.join("src"), &format!("exercises/{exercise}/src"));
+    let config = std::fs::read_to_string(crate_dir.join("checks.yaml")).unwrap_or_default();
+    let checks = match configured_checks(subject, crate_dir) {
         Ok(checks) => checks,
         Err(errors) => {
             eprintln!(
@@ -40,13 +49,42 @@ pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let checks: Vec<Check> = checks.into_iter().filter(|c| !c.hidden).collect();
+    // Observe only the checks libtest's filter selects, once, on first use
+    // (so `--list` runs nothing).
+    let selected: Vec<String> = checks
+        .iter()
+        .map(|c| c.id.clone())
+        .filter(|id| selected_by(&args, id))
+        .collect();
+    let observed: Arc<OnceLock<Observed>> = Arc::new(OnceLock::new());
+    let observe_all = {
+        let observed = observed.clone();
+        let exe = std::env::current_exe().expect("the test binary knows its path");
+        let exercise = exercise.to_owned();
+        let crate_dir = crate_dir.to_path_buf();
+        move || {
+            observed
+                .get_or_init(|| {
+                    let deadline = watchdog() + Duration::from_secs(25);
+                    observe(&exe, &crate_dir, &exercise, &config, &selected, deadline)
+                })
+                .outcomes
+                .clone()
+        }
+    };
+    let observe_all = Arc::new(observe_all);
     let trials = checks
         .into_iter()
-        .filter(|check| !check.hidden)
         .map(|check| {
             let sources = sources.clone();
+            let observe_all = observe_all.clone();
             Trial::test(check.id.clone(), move || {
-                let verdict = evaluate(&check, &sources, watchdog);
+                let outcomes = observe_all();
+                let Some(outcome) = outcomes.get(&check.id) else {
+                    return Err(Failed::from("the check was not run"));
+                };
+                let verdict = outcome.verdict(&check, &sources);
                 match verdict.status {
                     Status::Passed => Ok(()),
                     status => {
@@ -60,7 +98,31 @@ pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
             })
         })
         .collect();
-    libtest_mimic::run(&args, trials).exit_code()
+    let conclusion = libtest_mimic::run(&args, trials);
+    if let Some(observed) = observed.get() {
+        if !observed.message.is_empty() {
+            eprintln!("\nnote: {}", observed.message);
+        }
+        if !observed.output.trim().is_empty() {
+            eprintln!(
+                "\n---- what your code printed (not part of the checks) ----\n{}",
+                observed.output.trim_end()
+            );
+        }
+    }
+    conclusion.exit_code()
+}
+
+/// Whether libtest's filter and skip arguments select the check `id`.
+fn selected_by(args: &Arguments, id: &str) -> bool {
+    let matches = |pattern: &str| {
+        if args.exact {
+            id == pattern
+        } else {
+            id.contains(pattern)
+        }
+    };
+    args.filter.as_deref().is_none_or(matches) && !args.skip.iter().any(|s| matches(s))
 }
 
 /// `cargo test -p <exercise>` for an exercise the checker does not know

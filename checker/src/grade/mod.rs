@@ -12,7 +12,7 @@
 //!    code `cargo test` runs.
 
 mod intake;
-mod sandbox;
+pub(crate) mod sandbox;
 mod slot;
 
 use std::collections::BTreeMap;
@@ -23,7 +23,7 @@ use std::time::Duration;
 pub use intake::{Intake, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, intake};
 pub use sandbox::OUTPUT_CAP;
 
-use crate::check::{Check, Observation, Status};
+use crate::check::{Check, Status, Verdict};
 use crate::exercises::EXERCISES;
 use crate::report::{CheckReport, ExerciseReport, ExerciseStatus, Report};
 use crate::source::Sources;
@@ -354,50 +354,10 @@ impl Built<'_> {
             &format!("exercises/{exercise}/src"),
         );
         let ids: Vec<String> = all.iter().map(|c| c.id.clone()).collect();
-        let first = sandbox::run(runner, workdir, exercise, config, &ids, options.run_timeout);
-        let mut outcomes: BTreeMap<String, Outcome> = first
-            .observed
-            .iter()
-            .map(|(id, obs)| (id.clone(), Outcome::Observed(obs.clone())))
-            .collect();
-        let mut exercise_message = String::new();
-        let missing: Vec<&String> = ids
-            .iter()
-            .filter(|id| !outcomes.contains_key(*id))
-            .collect();
-        if !missing.is_empty() {
-            if first.timed_out {
-                exercise_message = format!(
-                    "the checks were still running after {}s of real time and were stopped",
-                    options.run_timeout.as_secs()
-                );
-                for id in missing {
-                    outcomes.insert(id.clone(), Outcome::Timeout(exercise_message.clone()));
-                }
-            } else {
-                exercise_message = crash_summary(&first);
-                // Run each unreported check alone, to pin the crash on it.
-                for id in missing {
-                    let alone = sandbox::run(
-                        runner,
-                        workdir,
-                        exercise,
-                        config,
-                        std::slice::from_ref(id),
-                        options.run_timeout,
-                    );
-                    let outcome = match alone.observed.get(id) {
-                        Some(obs) => Outcome::Observed(obs.clone()),
-                        None if alone.timed_out => Outcome::Timeout(format!(
-                            "the check was still running after {}s of real time and was stopped",
-                            options.run_timeout.as_secs()
-                        )),
-                        None => Outcome::Crashed(crash_summary(&alone)),
-                    };
-                    outcomes.insert(id.clone(), outcome);
-                }
-            }
-        }
+        let observed =
+            sandbox::observe(runner, workdir, exercise, config, &ids, options.run_timeout);
+        let mut exercise_message = observed.message;
+        let outcomes = observed.outcomes;
 
         let broken_earlier: Vec<&str> = own_chain(exercise)
             .iter()
@@ -409,18 +369,11 @@ impl Built<'_> {
         let reports = all
             .iter()
             .map(|check| {
-                let (status, mut message, hint) = match &outcomes[&check.id] {
-                    Outcome::Observed(obs) => {
-                        let verdict = check.judge(obs, &sources);
-                        (verdict.status, verdict.message, verdict.hint)
-                    }
-                    Outcome::Timeout(why) => {
-                        (Status::Timeout, why.clone(), Some(check.hint.clone()))
-                    }
-                    Outcome::Crashed(why) => {
-                        (Status::Crashed, why.clone(), Some(check.hint.clone()))
-                    }
-                };
+                let Verdict {
+                    status,
+                    mut message,
+                    hint,
+                } = outcomes[&check.id].verdict(check, &sources);
                 if check.uses_own_earlier && status != Status::Passed && !broken_earlier.is_empty()
                 {
                     message.push_str(&format!(
@@ -437,39 +390,6 @@ impl Built<'_> {
         }
         ExerciseReport::new(exercise, status, exercise_message, reports)
     }
-}
-
-/// How a check ended when its child did not report it normally.
-enum Outcome {
-    Observed(Observation),
-    Timeout(String),
-    Crashed(String),
-}
-
-fn crash_summary(run: &sandbox::ChildRun) -> String {
-    let mut text = if run.flooded {
-        format!(
-            "the process printed more than {} MiB and was stopped",
-            OUTPUT_CAP >> 20
-        )
-    } else if run.ended == "exit status 0" {
-        "the process exited (exit status 0) before reporting its results; does your code call \
-         std::process::exit?"
-            .to_owned()
-    } else {
-        format!("the process running the checks ended early: {}", run.ended)
-    };
-    let tail: Vec<&str> = run
-        .stderr_tail
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    let tail = &tail[tail.len().saturating_sub(3)..];
-    if !tail.is_empty() {
-        text.push_str("; its last words: ");
-        text.push_str(&trim_text(&tail.join(" | "), 400));
-    }
-    text
 }
 
 fn compile_message(exercise: &str, errors: &[String]) -> String {

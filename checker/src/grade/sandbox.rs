@@ -9,8 +9,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::check::Observation;
+use crate::check::{Check, Observation, Status, Verdict};
 use crate::child::{Record, parse_record};
+use crate::source::Sources;
 
 /// Most bytes read from a child's stdout before it is killed for flooding.
 pub const OUTPUT_CAP: usize = 16 << 20;
@@ -34,6 +35,9 @@ pub(crate) struct ChildRun {
     pub ended: String,
     /// The end of its stderr.
     pub stderr_tail: String,
+    /// The start of what it printed on stdout besides records (the student's
+    /// own prints), for students debugging with `println!`.
+    pub output: String,
 }
 
 /// Runs `runner --exercise <exercise> [--check <id>]...` in `workdir`,
@@ -85,6 +89,7 @@ pub(crate) fn run(
     let (tx, rx) = mpsc::channel();
     let stdout = child.stdout.take().expect("piped");
     let out_reader = std::thread::spawn(move || read_records(stdout, &nonce, tx));
+
     let mut stderr = child.stderr.take().expect("piped");
     let err_reader = std::thread::spawn(move || {
         let mut tail = Vec::new();
@@ -131,7 +136,7 @@ pub(crate) fn run(
     };
     // Grandchildren may hold the pipes open; the group is gone, so this ends.
     kill_group(&mut child);
-    let _ = out_reader.join();
+    run.output = out_reader.join().unwrap_or_default();
     for event in rx.try_iter() {
         match event {
             Event::Record(Record::Observed { check, observation }) => {
@@ -159,8 +164,11 @@ enum Event {
 }
 
 /// Reads the child's stdout to its end (so the child never blocks on a full
-/// pipe), passing on records with the right nonce and nothing else.
-fn read_records(mut stdout: impl Read, nonce: &str, tx: mpsc::Sender<Event>) {
+/// pipe), passing on records with the right nonce; returns the start of the
+/// rest, which is the student's own output.
+fn read_records(mut stdout: impl Read, nonce: &str, tx: mpsc::Sender<Event>) -> String {
+    const KEEP: usize = 8 * 1024;
+    let mut other = Vec::new();
     let mut total = 0usize;
     let mut line = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
@@ -176,11 +184,18 @@ fn read_records(mut stdout: impl Read, nonce: &str, tx: mpsc::Sender<Event>) {
         }
         for &byte in &buf[..n] {
             if byte == b'\n' {
-                if let Some(record) = std::str::from_utf8(&line)
+                match std::str::from_utf8(&line)
                     .ok()
                     .and_then(|l| parse_record(l, nonce))
                 {
-                    let _ = tx.send(Event::Record(record));
+                    Some(record) => {
+                        let _ = tx.send(Event::Record(record));
+                    }
+                    None if other.len() < KEEP => {
+                        other.extend_from_slice(&line[..line.len().min(KEEP - other.len())]);
+                        other.push(b'\n');
+                    }
+                    None => {}
                 }
                 line.clear();
             } else if line.len() < LINE_CAP {
@@ -188,6 +203,7 @@ fn read_records(mut stdout: impl Read, nonce: &str, tx: mpsc::Sender<Event>) {
             }
         }
     }
+    String::from_utf8_lossy(&other).into_owned()
 }
 
 /// Kills the child's whole process group (the runner and anything it
@@ -217,4 +233,131 @@ fn signal_name(sig: i32) -> &'static str {
         25 => " (SIGXFSZ: file size limit)",
         _ => "",
     }
+}
+
+/// How a check ended when run in a child.
+#[derive(Clone, Debug)]
+pub(crate) enum Outcome {
+    /// The child reported an observation, to be judged.
+    Observed(Observation),
+    /// The child was stopped at its deadline first.
+    Timeout(String),
+    /// The child died before reporting it, even when run alone.
+    Crashed(String),
+}
+
+impl Outcome {
+    /// The verdict: judged by [`Check::judge`] when observed.
+    pub(crate) fn verdict(&self, check: &Check, sources: &Sources) -> Verdict {
+        let (status, why) = match self {
+            Outcome::Observed(observation) => return check.judge(observation, sources),
+            Outcome::Timeout(why) => (Status::Timeout, why),
+            Outcome::Crashed(why) => (Status::Crashed, why),
+        };
+        Verdict {
+            status,
+            message: why.clone(),
+            hint: Some(check.hint.clone()),
+        }
+    }
+}
+
+/// What the children of one exercise reported.
+pub(crate) struct Observed {
+    /// Every check's outcome.
+    pub outcomes: BTreeMap<String, Outcome>,
+    /// What went wrong with the process, if anything: for the report.
+    pub message: String,
+    /// The student's own output, from the first run.
+    pub output: String,
+}
+
+/// Runs the checks `ids` of `exercise` in one child; a check the child did
+/// not report (it crashed or exited) is run again alone, to pin the crash
+/// on the check that caused it.
+pub(crate) fn observe(
+    runner: &Path,
+    workdir: &Path,
+    exercise: &str,
+    config: &str,
+    ids: &[String],
+    deadline: Duration,
+) -> Observed {
+    let first = run(runner, workdir, exercise, config, ids, deadline);
+    let mut outcomes: BTreeMap<String, Outcome> = first
+        .observed
+        .iter()
+        .map(|(id, obs)| (id.clone(), Outcome::Observed(obs.clone())))
+        .collect();
+    let missing: Vec<&String> = ids
+        .iter()
+        .filter(|id| !outcomes.contains_key(*id))
+        .collect();
+    let mut message = String::new();
+    if first.timed_out && !missing.is_empty() {
+        message = format!(
+            "the checks were still running after {}s of real time and were stopped",
+            deadline.as_secs()
+        );
+        for id in missing {
+            outcomes.insert(id.clone(), Outcome::Timeout(message.clone()));
+        }
+    } else if !missing.is_empty() {
+        message = crash_summary(&first);
+        for id in missing {
+            let alone = run(
+                runner,
+                workdir,
+                exercise,
+                config,
+                std::slice::from_ref(id),
+                deadline,
+            );
+            let outcome = match alone.observed.get(id) {
+                Some(obs) => Outcome::Observed(obs.clone()),
+                None if alone.timed_out => Outcome::Timeout(format!(
+                    "the check was still running after {}s of real time and was stopped",
+                    deadline.as_secs()
+                )),
+                None => Outcome::Crashed(crash_summary(&alone)),
+            };
+            outcomes.insert(id.clone(), outcome);
+        }
+    }
+    Observed {
+        outcomes,
+        message,
+        output: first.output,
+    }
+}
+
+fn crash_summary(run: &ChildRun) -> String {
+    let mut text = if run.flooded {
+        format!(
+            "the process printed more than {} MiB and was stopped",
+            OUTPUT_CAP >> 20
+        )
+    } else if run.ended == "exit status 0" {
+        "the process exited (exit status 0) before reporting its results; does your code call \
+         std::process::exit?"
+            .to_owned()
+    } else {
+        format!("the process running the checks ended early: {}", run.ended)
+    };
+    let tail: Vec<&str> = run
+        .stderr_tail
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let tail = &tail[tail.len().saturating_sub(3)..];
+    if !tail.is_empty() {
+        text.push_str("; its last words: ");
+        let words = tail.join(" | ");
+        let mut end = words.len().min(400);
+        while !words.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.push_str(&words[..end]);
+    }
+    text
 }

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use colored::Colorize;
 
+use super::wording::points;
 use super::{ExerciseStatus, Report};
 use crate::check::Status;
 
@@ -67,12 +68,4 @@ pub fn render_human(report: &Report) -> String {
         points(report.max_score)
     );
     out
-}
-
-fn points(p: f64) -> String {
-    if p.fract() == 0.0 {
-        format!("{p:.0}")
-    } else {
-        format!("{p:.1}")
-    }
 }

@@ -1,11 +1,18 @@
 //! The grading report: one data model, rendered by every format.
 //! Checks never print; reporters read this.
 
+mod gradescope;
 mod human;
 mod json;
+mod junit;
+mod markdown;
+mod wording;
 
+pub use gradescope::render_gradescope;
 pub use human::render_human;
 pub use json::render_json;
+pub use junit::render_junit;
+pub use markdown::render_markdown;
 
 use serde::{Deserialize, Serialize};
 
