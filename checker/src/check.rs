@@ -238,7 +238,21 @@ impl Check {
                      did your code write to the checker's report channel?"
                 )),
             },
-            (Body::Runtime { .. }, Observation::Failed(failure)) => failure.verdict(),
+            (Body::Runtime { .. }, Observation::Failed(failure)) => {
+                match failure.earlier_unimplemented() {
+                    // The earlier exercise this check runs through is still a
+                    // stub: not this exercise's fault, and not yet gradable.
+                    Some(earlier) if self.uses_own_earlier => Verdict {
+                        status: Status::Skipped,
+                        message: format!(
+                            "skipped: your {earlier} is not implemented yet, and this check runs {} with it",
+                            failure.function()
+                        ),
+                        hint: Some(format!("finish {earlier} first; this check then counts")),
+                    },
+                    _ => failure.verdict(),
+                }
+            }
             (Body::Runtime { .. }, Observation::Blocked { watchdog }) => Verdict {
                 status: Status::Timeout,
                 message: format!(
@@ -266,6 +280,27 @@ impl Check {
 }
 
 impl Failure {
+    /// The function the failed call called: `wait_n` for `wait_n(3, 10s)`.
+    pub fn function(&self) -> &str {
+        let call = self
+            .call
+            .trim_start_matches("the task spawned by ")
+            .trim_start_matches("awaiting the handle of ");
+        call.split('(').next().unwrap_or(call)
+    }
+
+    /// The earlier exercise's crate, when the call reached a `todo!()` in an
+    /// exercise other than the one it called.
+    pub fn earlier_unimplemented(&self) -> Option<&'static str> {
+        let FailureKind::Panicked { message, location } = &self.kind else {
+            return None;
+        };
+        let unimplemented =
+            message.starts_with("not yet implemented") || message.starts_with("not implemented");
+        let earlier = location.as_deref().and_then(exercise_of)?;
+        (unimplemented && earlier != self.function()).then_some(earlier)
+    }
+
     /// The verdict for a failed call, worded for the student.
     pub fn verdict(&self) -> Verdict {
         let call = &self.call;
@@ -318,7 +353,7 @@ impl Failure {
 
 /// The crate name of the exercise a source path belongs to:
 /// `exercises/00_wait_random/src/lib.rs:12:5` → `wait_random`.
-fn exercise_of(path: &str) -> Option<&str> {
+fn exercise_of(path: &str) -> Option<&'static str> {
     let path = path.replace('\\', "/");
     let (_, rest) = path.split_once("exercises/")?;
     let dir = rest.split('/').next()?;
@@ -329,4 +364,41 @@ fn exercise_of(path: &str) -> Option<&str> {
         .find(|(d, _)| *d == dir)
         .map(|(_, c)| *c)
         .filter(|c| *c == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn todo_at(call: &str, location: &str) -> Failure {
+        Failure {
+            call: call.into(),
+            kind: FailureKind::Panicked {
+                message: "not yet implemented: wait a random delay".into(),
+                location: Some(location.into()),
+            },
+        }
+    }
+
+    #[test]
+    fn a_todo_in_an_earlier_exercise_is_told_apart_from_ones_own() {
+        let earlier = todo_at("wait_n(20, 2s)", "exercises/00_wait_random/src/lib.rs:12:5");
+        assert_eq!(earlier.earlier_unimplemented(), Some("wait_random"));
+        assert!(
+            earlier
+                .verdict()
+                .message
+                .starts_with("wait_random is not implemented yet")
+        );
+        let own = todo_at("wait_n(20, 2s)", "exercises/01_wait_n/src/lib.rs:9:5");
+        assert_eq!(own.earlier_unimplemented(), None);
+        let task = todo_at(
+            "the task spawned by task_wait_random(2s)",
+            "exercises/00_wait_random/src/lib.rs:1:1",
+        );
+        assert_eq!(
+            (task.function(), task.earlier_unimplemented()),
+            ("task_wait_random", Some("wait_random"))
+        );
+    }
 }

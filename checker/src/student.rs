@@ -5,14 +5,13 @@ use std::process::ExitCode;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::check::{Check, Status};
 use crate::child::{child_args, serve};
 use crate::course::configured_checks;
 use crate::engine::watchdog;
-use crate::grade::sandbox::{Observed, observe};
+use crate::grade::sandbox::observe;
 use crate::source::Sources;
 use crate::subject::Subject;
 
@@ -50,56 +49,53 @@ pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
         }
     };
     let checks: Vec<Check> = checks.into_iter().filter(|c| !c.hidden).collect();
-    // Observe only the checks libtest's filter selects, once, on first use
-    // (so `--list` runs nothing).
+    // Observe the checks libtest's filter selects, in one child, before
+    // listing the trials: a check skipped because an earlier exercise is
+    // not written yet is shown as ignored. `--list` runs nothing.
     let selected: Vec<String> = checks
         .iter()
         .map(|c| c.id.clone())
         .filter(|id| selected_by(&args, id))
         .collect();
-    let observed: Arc<OnceLock<Observed>> = Arc::new(OnceLock::new());
-    let observe_all = {
-        let observed = observed.clone();
+    let observed = (!args.list && !selected.is_empty()).then(|| {
         let exe = std::env::current_exe().expect("the test binary knows its path");
-        let exercise = exercise.to_owned();
-        let crate_dir = crate_dir.to_path_buf();
-        move || {
-            observed
-                .get_or_init(|| {
-                    let deadline = watchdog() + Duration::from_secs(25);
-                    observe(&exe, &crate_dir, &exercise, &config, &selected, deadline)
-                })
-                .outcomes
-                .clone()
-        }
-    };
-    let observe_all = Arc::new(observe_all);
+        let deadline = watchdog() + Duration::from_secs(25);
+        observe(&exe, crate_dir, exercise, &config, &selected, deadline)
+    });
+    let mut notes = Vec::new();
     let trials = checks
         .into_iter()
         .map(|check| {
-            let sources = sources.clone();
-            let observe_all = observe_all.clone();
-            Trial::test(check.id.clone(), move || {
-                let outcomes = observe_all();
-                let Some(outcome) = outcomes.get(&check.id) else {
-                    return Err(Failed::from("the check was not run"));
-                };
-                let verdict = outcome.verdict(&check, &sources);
-                match verdict.status {
-                    Status::Passed => Ok(()),
-                    status => {
-                        let mut text = format!("{} ({status})\n  {}", check.name, verdict.message);
-                        if let Some(hint) = verdict.hint {
-                            text.push_str(&format!("\n  hint: {hint}"));
-                        }
-                        Err(Failed::from(text))
+            let verdict = observed
+                .as_ref()
+                .and_then(|o| o.outcomes.get(&check.id))
+                .map(|outcome| outcome.verdict(&check, &sources));
+            let skipped = verdict
+                .as_ref()
+                .is_some_and(|v| v.status == Status::Skipped);
+            if let Some(v) = verdict.as_ref().filter(|_| skipped) {
+                notes.push(format!("{} {}", check.id, v.message));
+            }
+            let name = check.name.clone();
+            Trial::test(check.id.clone(), move || match verdict {
+                None => Err(Failed::from("the check was not run")),
+                Some(v) if v.status == Status::Passed => Ok(()),
+                Some(v) => {
+                    let mut text = format!("{name} ({})\n  {}", v.status, v.message);
+                    if let Some(hint) = v.hint {
+                        text.push_str(&format!("\n  hint: {hint}"));
                     }
+                    Err(Failed::from(text))
                 }
             })
+            .with_ignored_flag(skipped)
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
-    if let Some(observed) = observed.get() {
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    if let Some(observed) = &observed {
         if !observed.message.is_empty() {
             eprintln!("\nnote: {}", observed.message);
         }
