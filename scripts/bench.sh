@@ -29,7 +29,9 @@ change() { for f in "$sub"/exercises/*/src/lib.rs; do echo "// run $1 $(date +%s
 
 t0=$(now); "$checker" grade --submission "$sub" --format json > "$work/cold.json"; t1=$(now)
 cold=$(elapsed "$t0" "$t1")
-grep -q '"score": 46.0' "$work/cold.json" || { echo "reference solutions did not score full marks" >&2; exit 1; }
+score=$(grep -m1 '"score"' "$work/cold.json" | tr -dc '0-9.')
+max=$(grep -m1 '"max_score"' "$work/cold.json" | tr -dc '0-9.')
+[ -n "$score" ] && [ "$score" = "$max" ] || { echo "reference solutions scored $score of $max" >&2; exit 1; }
 
 warm=$(for i in $(seq "$runs"); do
   change "$i"
@@ -51,7 +53,9 @@ runner="$slot/target/debug/grade-runner"
 checks=$(for i in $(seq "$runs"); do
   t0=$(now)
   for dir in solutions/*/; do
-    echo bench | "$runner" --exercise "$(basename "$dir")" > /dev/null
+    ex=$(basename "$dir")
+    { echo bench; cat "exercises/$ex/checks.yaml"; } | "$runner" --exercise "$ex" | grep -q '"record":"done"' \
+      || { echo "the runner did not finish $ex" >&2; exit 1; }
   done
   t1=$(now)
   elapsed "$t0" "$t1"

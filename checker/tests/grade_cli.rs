@@ -105,6 +105,20 @@ fn grade(dir: &Path, exercises: &[&str]) -> Report {
     report
 }
 
+/// A submission in a temporary directory holding, for each exercise named,
+/// the course file `from/<exercise>/src/lib.rs` (`from` is `solutions` or
+/// `exercises`).
+fn submission_of(from: &str, exercises: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for exercise in exercises {
+        let to = dir.path().join("exercises").join(exercise).join("src");
+        std::fs::create_dir_all(&to).unwrap();
+        let source = root().join(from).join(exercise).join("src/lib.rs");
+        std::fs::copy(source, to.join("lib.rs")).unwrap();
+    }
+    dir
+}
+
 fn exercise<'a>(report: &'a Report, id: &str) -> &'a ExerciseReport {
     report
         .exercises
@@ -140,16 +154,11 @@ fn hostile(name: &str, statuses: &[ExerciseStatus], says: &str) {
 
 #[test]
 fn reference_solutions_score_full_marks() {
-    let dir = tempfile::tempdir().unwrap();
-    for (exercise, _) in checker::exercises::EXERCISES {
-        let to = dir.path().join("exercises").join(exercise).join("src");
-        std::fs::create_dir_all(&to).unwrap();
-        std::fs::copy(
-            root().join("solutions").join(exercise).join("src/lib.rs"),
-            to.join("lib.rs"),
-        )
-        .unwrap();
-    }
+    let all: Vec<&str> = checker::exercises::EXERCISES
+        .iter()
+        .map(|(d, _)| *d)
+        .collect();
+    let dir = submission_of("solutions", &all);
     let report = grade(dir.path(), &[]);
     assert_eq!(report.exercises.len(), 8);
     assert!(report.max_score > 0.0);
@@ -214,14 +223,7 @@ fn out_writes_the_report_to_a_file_and_nothing_to_stdout() {
 
 #[test]
 fn pristine_stubs_count_as_not_submitted() {
-    let dir = tempfile::tempdir().unwrap();
-    let to = dir.path().join("exercises/03_task_wait_random/src");
-    std::fs::create_dir_all(&to).unwrap();
-    std::fs::copy(
-        root().join("exercises/03_task_wait_random/src/lib.rs"),
-        to.join("lib.rs"),
-    )
-    .unwrap();
+    let dir = submission_of("exercises", &["03_task_wait_random"]);
     let report = grade(dir.path(), &["03_task_wait_random"]);
     assert_eq!(
         exercise(&report, "03_task_wait_random").status,
@@ -231,16 +233,10 @@ fn pristine_stubs_count_as_not_submitted() {
 
 #[test]
 fn an_exercise_that_does_not_compile_leaves_the_others_graded() {
-    let dir = tempfile::tempdir().unwrap();
-    for exercise in ["00_wait_random", "01_wait_n", "05_async_generator"] {
-        let to = dir.path().join("exercises").join(exercise).join("src");
-        std::fs::create_dir_all(&to).unwrap();
-        std::fs::copy(
-            root().join("solutions").join(exercise).join("src/lib.rs"),
-            to.join("lib.rs"),
-        )
-        .unwrap();
-    }
+    let dir = submission_of(
+        "solutions",
+        &["00_wait_random", "01_wait_n", "05_async_generator"],
+    );
     std::fs::write(
         dir.path().join("exercises/00_wait_random/src/lib.rs"),
         "pub fn broken( {\n",
@@ -294,11 +290,8 @@ fn an_exercise_that_does_not_compile_leaves_the_others_graded() {
 /// must be built from its own code.
 #[test]
 fn a_new_submission_with_old_file_times_is_rebuilt() {
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("exercises/00_wait_random/src");
-    std::fs::create_dir_all(&src).unwrap();
-    let lib = src.join("lib.rs");
-    std::fs::copy(root().join("solutions/00_wait_random/src/lib.rs"), &lib).unwrap();
+    let dir = submission_of("solutions", &["00_wait_random"]);
+    let lib = dir.path().join("exercises/00_wait_random/src/lib.rs");
     assert_eq!(grade(dir.path(), &["00_wait_random"]).score, 8.0);
 
     let wrong = std::fs::read_to_string(&lib)
