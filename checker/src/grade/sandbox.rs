@@ -25,8 +25,6 @@ const STDERR_TAIL: usize = 2048;
 pub(crate) struct ChildRun {
     /// Observations by check id.
     pub observed: BTreeMap<String, Observation>,
-    /// Whether the child reported `done`.
-    pub done: bool,
     /// Killed at the deadline.
     pub timed_out: bool,
     /// Killed for printing more than [`OUTPUT_CAP`].
@@ -111,16 +109,9 @@ pub(crate) fn run(
     let end = Instant::now() + deadline;
     let status = loop {
         while let Ok(event) = rx.try_recv() {
-            match event {
-                Event::Record(Record::Observed { check, observation }) => {
-                    run.observed.insert(check, observation);
-                }
-                Event::Record(Record::Done) => run.done = true,
-                Event::Record(Record::Started { .. }) => {}
-                Event::Flooded => {
-                    run.flooded = true;
-                    kill_group(&mut child);
-                }
+            run.absorb(event);
+            if run.flooded {
+                kill_group(&mut child);
             }
         }
         match child.try_wait() {
@@ -138,14 +129,7 @@ pub(crate) fn run(
     kill_group(&mut child);
     run.output = out_reader.join().unwrap_or_default();
     for event in rx.try_iter() {
-        match event {
-            Event::Record(Record::Observed { check, observation }) => {
-                run.observed.insert(check, observation);
-            }
-            Event::Record(Record::Done) => run.done = true,
-            Event::Record(Record::Started { .. }) => {}
-            Event::Flooded => run.flooded = true,
-        }
+        run.absorb(event);
     }
     run.stderr_tail = err_reader.join().unwrap_or_default();
     run.ended = match status {
@@ -161,6 +145,21 @@ pub(crate) fn run(
 enum Event {
     Record(Record),
     Flooded,
+}
+
+impl ChildRun {
+    /// Folds one event from the stdout reader into the run. Only
+    /// observations count: a child that says it is done without reporting a
+    /// check has not passed it.
+    fn absorb(&mut self, event: Event) {
+        match event {
+            Event::Record(Record::Observed { check, observation }) => {
+                self.observed.insert(check, observation);
+            }
+            Event::Record(Record::Started { .. } | Record::Done) => {}
+            Event::Flooded => self.flooded = true,
+        }
+    }
 }
 
 /// Reads the child's stdout to its end (so the child never blocks on a full
