@@ -4,8 +4,10 @@
 //!
 //! Protocol: the parent writes a one-line nonce to the child's stdin,
 //! followed by the exercise's `checks.yaml`; the child reads both before any
-//! student code runs. Then every record the child writes to stdout is one
-//! line `\x1e<nonce> <json>`. The parent ignores all
+//! student code runs, then confines itself ([`crate::sandbox::confine`]):
+//! from then on no file can be opened, `/proc/self/mem` included, so the
+//! nonce cannot be read back out of the process. Every record the child
+//! writes to stdout is one line `\x1e<nonce> <json>`. The parent ignores all
 //! other output, so nothing the student prints, and no early `exit(0)` or
 //! panic hook, can stand in for an observation; a missing observation is a
 //! failure, never a pass.
@@ -20,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::check::Observation;
 use crate::course::{configure, parse};
 use crate::engine::{observe, watchdog};
+use crate::sandbox::confine::{Confinement, confine};
 use crate::subject::Subject;
 
 /// The first byte of every record line.
@@ -33,6 +36,9 @@ pub enum Record {
     Started {
         /// Their ids.
         checks: Vec<String>,
+        /// How far the child confined itself before running any of them.
+        #[serde(default)]
+        confinement: Confinement,
     },
     /// One check's observation.
     Observed {
@@ -43,44 +49,6 @@ pub enum Record {
     },
     /// Sent last, after every observation.
     Done,
-}
-
-/// Resource limits the child puts on itself before running student code.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// Address space, bytes.
-    pub memory: u64,
-    /// CPU time, seconds.
-    pub cpu_seconds: u64,
-    /// Largest file it may write, bytes.
-    pub file_size: u64,
-    /// Open files.
-    pub open_files: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            memory: 4 << 30,
-            cpu_seconds: 120,
-            file_size: 16 << 20,
-            open_files: 256,
-        }
-    }
-}
-
-impl Limits {
-    /// Applies the limits to this process (soft and hard, so student code
-    /// cannot raise them back).
-    pub fn apply(&self) -> std::io::Result<()> {
-        use rlimit::Resource;
-        Resource::AS.set(self.memory, self.memory)?;
-        Resource::CPU.set(self.cpu_seconds, self.cpu_seconds)?;
-        Resource::FSIZE.set(self.file_size, self.file_size)?;
-        Resource::NOFILE.set(self.open_files, self.open_files)?;
-        Resource::CORE.set(0, 0)?;
-        Ok(())
-    }
 }
 
 /// The runner binary's `main`: `runner --exercise NN_name [--check ID]...`.
@@ -145,11 +113,9 @@ pub(crate) fn serve(subject: Subject, only: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Best effort: a platform without one of the limits (RLIMIT_AS on
-    // macOS) still runs the checks; the grading machine (Linux) has them all.
-    if let Err(err) = Limits::default().apply() {
-        eprintln!("runner: could not set every resource limit: {err}");
-    }
+    // Student code can act from here on: nothing to open, connect or
+    // trace any more. Before any thread starts, so every thread inherits it.
+    let confinement = confine();
 
     let selected: Vec<_> = checks
         .into_iter()
@@ -159,6 +125,7 @@ pub(crate) fn serve(subject: Subject, only: &[String]) -> ExitCode {
         &nonce,
         &Record::Started {
             checks: selected.iter().map(|c| c.id.clone()).collect(),
+            confinement,
         },
     );
     // All checks at once, each on its own thread: blocking code then costs

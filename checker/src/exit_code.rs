@@ -19,6 +19,8 @@ pub const TOOLCHAIN: i32 = 4;
 pub const IO: i32 = 5;
 /// The course's own code did not build (a bug in the course, not the submission).
 pub const INTERNAL: i32 = 6;
+/// No working sandbox for untrusted code, and `--sandbox none` was not given.
+pub const SANDBOX: i32 = 7;
 
 /// The exit code for a grading error.
 pub fn for_error(err: &GradeError) -> i32 {
@@ -28,6 +30,7 @@ pub fn for_error(err: &GradeError) -> i32 {
         GradeError::Toolchain(_) => TOOLCHAIN,
         GradeError::Cache { .. } => IO,
         GradeError::CourseBuild(_) => INTERNAL,
+        GradeError::Sandbox(_) => SANDBOX,
     }
 }
 
@@ -39,4 +42,6 @@ Exit status:
   3  the course could not be read, or a checks.yaml is invalid
   4  cargo could not be run
   5  the build cache could not be prepared, or --out could not be written
-  6  the course's own code did not build (a course bug, not the submission's)";
+  6  the course's own code did not build (a course bug, not the submission's)
+  7  no working sandbox here (bubblewrap missing, user namespaces or cgroups
+     refused); the message says how to fix it, or pass --sandbox none";

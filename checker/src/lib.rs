@@ -38,6 +38,7 @@ mod files;
 pub mod fmt;
 pub mod grade;
 pub mod report;
+pub mod sandbox;
 pub mod scaffold;
 pub mod scenario;
 pub mod source;

@@ -4,10 +4,13 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
+use bytesize::ByteSize;
 use checker::exit_code;
 use checker::grade::{self, Options};
 use checker::report::{render_human, render_json};
+use checker::sandbox::Mode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -51,6 +54,12 @@ enum Command {
         student: PathBuf,
         #[command(flatten)]
         course: CourseArg,
+    },
+    /// Internal: sets up one sandboxed process (checker::sandbox::launch).
+    #[command(name = checker::sandbox::launch::SUBCOMMAND, hide = true)]
+    Launch {
+        /// The launch spec, as JSON.
+        spec: String,
     },
 }
 
@@ -103,6 +112,40 @@ struct GradeArgs {
     /// $XDG_CACHE_HOME/async-course-checker]. Delete it to start cold.
     #[arg(long, value_name = "DIR", env = "CHECKER_CACHE_DIR")]
     cache_dir: Option<PathBuf>,
+    /// How the submission's build and checks are isolated: auto uses
+    /// bubblewrap and refuses to grade where it does not work; none runs
+    /// them unisolated, for code you trust.
+    #[arg(long, value_enum, default_value_t = SandboxMode::Auto)]
+    sandbox: SandboxMode,
+    /// Wall-clock budget of one build; then the whole build is killed.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, default_value = "300s")]
+    build_timeout: Duration,
+    /// Memory one build may use (rustc and cargo together).
+    #[arg(long, value_name = "BYTES", default_value = "4GiB")]
+    build_memory: ByteSize,
+    /// Processes and threads one build may run at once.
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    build_processes: u64,
+    /// Wall-clock budget of one exercise's checks, reruns included.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    run_timeout: Option<Duration>,
+    /// Memory one exercise's checks may use.
+    #[arg(long, value_name = "BYTES", default_value = "1GiB")]
+    run_memory: ByteSize,
+    /// Processes and threads one exercise's checks may run at once.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    run_processes: u64,
+}
+
+/// `--sandbox`.
+#[derive(Clone, Copy, ValueEnum)]
+enum SandboxMode {
+    /// bubblewrap where it works, else refuse (exit 7).
+    Auto,
+    /// bubblewrap, else refuse (exit 7).
+    Bwrap,
+    /// No isolation: only for code you trust.
+    None,
 }
 
 /// `--format`: every one renders the same `Report` (`checker::report`).
@@ -161,6 +204,7 @@ fn main() -> ExitCode {
                 code(exit_code::USAGE)
             }
         },
+        Command::Launch { spec } => checker::sandbox::launch::main(&spec),
         Command::Export { student, course } => {
             match checker::export::export(&course.path(), &student) {
                 Ok(count) => {
@@ -187,6 +231,22 @@ fn grade_command(args: GradeArgs) -> ExitCode {
     if let Some(cache) = args.cache_dir {
         options.cache = cache;
     }
+    options.sandbox = match args.sandbox {
+        SandboxMode::Auto => Mode::Auto,
+        SandboxMode::Bwrap => Mode::Bwrap,
+        SandboxMode::None => Mode::None,
+    };
+    if options.sandbox == Mode::None {
+        eprintln!("warning: --sandbox none: the submission's code runs unisolated, as you");
+    }
+    options.build.time = args.build_timeout;
+    options.build.limits.memory = args.build_memory.as_u64();
+    options.build.limits.processes = args.build_processes;
+    if let Some(time) = args.run_timeout {
+        options.run.time = time;
+    }
+    options.run.limits.memory = args.run_memory.as_u64();
+    options.run.limits.processes = args.run_processes;
     let report = match grade::grade(&options) {
         Ok(report) => report,
         Err(err) => {

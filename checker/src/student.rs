@@ -5,13 +5,12 @@ use std::process::ExitCode;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
-use std::time::Duration;
-
 use crate::check::{Check, Status};
 use crate::child::{child_args, serve};
 use crate::course::configured_checks;
-use crate::engine::watchdog;
-use crate::grade::sandbox::observe;
+use crate::grade::Budget;
+use crate::grade::observe::Children;
+use crate::sandbox::{Mode, Sandbox, launch};
 use crate::source::Sources;
 use crate::subject::Subject;
 
@@ -25,6 +24,10 @@ use crate::subject::Subject;
 /// that aborts, exits or overflows its stack, and the same judge, so a
 /// student sees the grader's verdicts.
 pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
+    let mut own_args = std::env::args().skip(1);
+    if own_args.next().as_deref() == Some(launch::SUBCOMMAND) {
+        return launch::main(&own_args.next().unwrap_or_default());
+    }
     if let Some((_, only)) = child_args(std::env::args().skip(1)) {
         return serve(subject, &only);
     }
@@ -58,9 +61,19 @@ pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
         .filter(|id| selected_by(&args, id))
         .collect();
     let observed = (!args.list && !selected.is_empty()).then(|| {
+        // The student's own code on the student's own machine: no sandbox,
+        // but the grader's limits, set by this binary as its own launcher.
         let exe = std::env::current_exe().expect("the test binary knows its path");
-        let deadline = watchdog() + Duration::from_secs(25);
-        observe(&exe, crate_dir, exercise, &config, &selected, deadline)
+        let budget = Budget::run();
+        let sandbox =
+            Sandbox::prepare(Mode::None, exe.clone()).expect("no probing without a sandbox");
+        let children = Children {
+            sandbox: &sandbox,
+            runner: exe,
+            workdir: crate_dir.to_path_buf(),
+            limits: budget.limits,
+        };
+        children.observe(exercise, &config, &selected, budget.time)
     });
     let mut notes = Vec::new();
     let trials = checks

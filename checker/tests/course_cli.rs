@@ -58,7 +58,7 @@ fn checker(args: &[&str]) -> Output {
             "CHECKER_CACHE_DIR",
             root().join("target/checker-test-cache"),
         )
-        .env("CHECKER_WATCHDOG_MS", "1000")
+        .env("CHECKER_WATCHDOG_MS", "5000")
         .output()
         .unwrap()
 }

@@ -3,17 +3,22 @@
 //! 1. [`intake`] takes only `exercises/NN_name/src/**/*.rs` from the
 //!    submission; everything else comes from the pristine course.
 //! 2. A locked [`slot`] (build workspace in the cache) gets the course's
-//!    build files and the submission's sources; one `cargo build` links every
-//!    exercise into one runner binary. An exercise that does not compile is
-//!    reported as `compile_error` and its starter stub takes its place, so the
-//!    others still build.
-//! 3. Per exercise, a [`sandbox`]ed child runs the scenarios and reports
-//!    observations; the parent judges them with [`crate::Check::judge`], the
-//!    code `cargo test` runs.
+//!    build files and the submission's sources; one sandboxed `cargo build`
+//!    links every exercise into one runner binary. An exercise that breaks
+//!    the build is reported as `compile_error` and its starter stub takes
+//!    its place, so the others still build ([`build`]).
+//! 3. Per exercise, a sandboxed child runs the scenarios and reports
+//!    observations ([`observe`]); the parent judges them with
+//!    [`crate::Check::judge`], the code `cargo test` runs.
+//!
+//! Untrusted code runs only inside [`crate::sandbox`]: the build and every
+//! child, each in a sandbox of its own with its own budget.
 
+mod build;
 mod intake;
-pub(crate) mod sandbox;
+pub(crate) mod observe;
 mod slot;
+mod toolchain;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,11 +26,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 pub use intake::{Intake, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, intake};
-pub use sandbox::OUTPUT_CAP;
+pub use observe::OUTPUT_CAP;
 
 use crate::check::{Check, Status, Verdict};
 use crate::exercises::EXERCISES;
 use crate::report::{CheckReport, ExerciseReport, ExerciseStatus, Report};
+use crate::sandbox::{self, Mode, Rlimits, Sandbox, SandboxError};
 use crate::source::Sources;
 use crate::subject::Subject;
 
@@ -77,6 +83,9 @@ pub enum GradeError {
     /// The course's own code did not build: nothing a submission did.
     #[error("failed to build the course's checker (not the submission's fault):\n{0}")]
     CourseBuild(String),
+    /// No working sandbox, and `--sandbox none` was not given.
+    #[error(transparent)]
+    Sandbox(#[from] SandboxError),
 }
 
 /// What to grade and how.
@@ -94,10 +103,61 @@ pub struct Options {
     pub cache: PathBuf,
     /// Show hidden checks' messages.
     pub reveal_hidden: bool,
-    /// Wall-clock limit for one build.
-    pub build_timeout: Duration,
-    /// Wall-clock limit for one exercise's checks.
-    pub run_timeout: Duration,
+    /// How untrusted code is isolated.
+    pub sandbox: Mode,
+    /// A binary that serves `checker __launch` (the `checker` binary itself).
+    pub launcher: PathBuf,
+    /// What one build may take.
+    pub build: Budget,
+    /// What one exercise's checks may take, reruns included.
+    pub run: Budget,
+}
+
+/// The wall-clock time and the limits of one sandboxed build, or of one
+/// exercise's checks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Budget {
+    /// Wall-clock time until the whole tree is killed.
+    pub time: Duration,
+    /// Memory, processes and per-process limits.
+    pub limits: sandbox::Limits,
+}
+
+impl Budget {
+    /// A build: cold builds of the dependencies take about a minute here.
+    pub fn build() -> Budget {
+        Budget {
+            time: Duration::from_secs(300),
+            limits: sandbox::Limits {
+                memory: 4 << 30,
+                processes: 512,
+                rlimits: Rlimits {
+                    cpu_seconds: 600,
+                    file_size: 2 << 30,
+                    open_files: 4096,
+                    address_space: None,
+                },
+            },
+        }
+    }
+
+    /// One exercise's checks: correct code needs milliseconds; the budget
+    /// covers every check blocking until its watchdog, and the reruns.
+    pub fn run() -> Budget {
+        Budget {
+            time: crate::engine::watchdog() * 2 + Duration::from_secs(50),
+            limits: sandbox::Limits {
+                memory: 1 << 30,
+                processes: 256,
+                rlimits: Rlimits {
+                    cpu_seconds: 120,
+                    file_size: 16 << 20,
+                    open_files: 256,
+                    address_space: Some(4 << 30),
+                },
+            },
+        }
+    }
 }
 
 impl Options {
@@ -110,8 +170,10 @@ impl Options {
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
             cache: default_cache_dir(),
             reveal_hidden: false,
-            build_timeout: Duration::from_secs(600),
-            run_timeout: crate::engine::watchdog() + Duration::from_secs(25),
+            sandbox: Mode::Auto,
+            launcher: std::env::current_exe().unwrap_or_else(|_| "checker".into()),
+            build: Budget::build(),
+            run: Budget::run(),
         }
     }
 }
@@ -214,6 +276,8 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
         stubs.insert(exercise, stub);
     }
 
+    let sandbox = Sandbox::prepare(options.sandbox, options.launcher.clone())?;
+    let toolchain = toolchain::Toolchain::find()?;
     let slot = slot::acquire(&options.cache)?;
     slot.sync_course(course)?;
     for (exercise, intake) in &intakes {
@@ -223,69 +287,34 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
         };
         slot.write_exercise(exercise, files)?;
     }
-
-    // Build; an exercise whose code breaks the build is replaced by its stub.
-    let cargo = std::env::var_os("CARGO")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| "cargo".into());
-    let mut compile_errors: BTreeMap<&'static str, String> = BTreeMap::new();
-    loop {
-        let build = slot.build(&cargo, options.build_timeout)?;
-        if build.success {
-            break;
-        }
-        let mut blamed: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for (exercise, error) in &build.errors {
-            if let Some((dir, _)) = EXERCISES.iter().find(|(d, _)| d == exercise) {
-                blamed.entry(dir).or_default().push(error.clone());
-            }
-        }
-        if build.timed_out {
-            for (dir, _) in EXERCISES {
-                let built = build
-                    .finished
-                    .iter()
-                    .any(|p| p.ends_with(&format!("/exercises/{dir}")));
-                if !built
-                    && matches!(intakes[dir], Intake::Files(_))
-                    && !compile_errors.contains_key(dir)
-                {
-                    blamed.entry(dir).or_default().push(format!(
-                        "compiling this exercise took longer than {}s",
-                        options.build_timeout.as_secs()
-                    ));
-                }
-            }
-        }
-        // Blame only code that is still the student's; a stub that fails to
-        // build is the course's problem.
-        blamed.retain(|dir, _| {
-            matches!(intakes[dir], Intake::Files(_)) && !compile_errors.contains_key(dir)
-        });
-        if blamed.is_empty() {
-            let mut text = build.unattributed.join("\n");
-            if text.trim().is_empty() {
-                text = build.stderr.clone();
-            }
-            return Err(GradeError::CourseBuild(trim_text(&text, 8 * 1024)));
-        }
-        for (dir, errors) in blamed {
-            slot.write_exercise(dir, &stubs[dir])?;
-            compile_errors.insert(dir, compile_message(dir, &errors));
-        }
+    slot.fetch(&options.cache, &toolchain)?;
+    let compile_errors = build::Builder {
+        slot: &slot,
+        sandbox: &sandbox,
+        toolchain: &toolchain,
+        budget: &options.build,
+        intakes: &intakes,
+        stubs: &stubs,
     }
+    .build()?;
 
+    let workdir = slot.dir.join("run");
+    let _ = std::fs::create_dir_all(&workdir);
     let built = Built {
         options,
         intakes: &intakes,
         compile_errors: &compile_errors,
         slot_dir: &slot.dir,
-        runner: slot.runner(),
-        workdir: slot.dir.join("run"),
+        children: observe::Children {
+            sandbox: &sandbox,
+            runner: slot.runner(),
+            workdir,
+            limits: options.run.limits,
+        },
     };
-    let _ = std::fs::create_dir_all(&built.workdir);
     let queue = Mutex::new(selected.clone());
     let reports = Mutex::new(BTreeMap::new());
+    let confinement = Mutex::new(None);
     std::thread::scope(|scope| {
         for _ in 0..options.jobs.max(1) {
             scope.spawn(|| {
@@ -294,14 +323,21 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
                         break;
                     };
                     let (config, checks) = &configs[exercise];
-                    let report = built.grade_exercise(exercise, config, checks);
+                    let (report, confined) = built.grade_exercise(exercise, config, checks);
+                    if confined.is_some() {
+                        *confinement.lock().unwrap() = confined;
+                    }
                     reports.lock().unwrap().insert(exercise, report);
                 }
             });
         }
     });
     let exercises: Vec<ExerciseReport> = reports.into_inner().unwrap().into_values().collect();
-    Ok(Report::new(exercises))
+    let mut report = Report::new(exercises);
+    let mut info = sandbox.info();
+    info.confinement = confinement.into_inner().unwrap();
+    report.sandbox = Some(info);
+    Ok(report)
 }
 
 /// What grading every exercise shares once the runner is built.
@@ -310,20 +346,24 @@ struct Built<'a> {
     intakes: &'a BTreeMap<&'static str, Intake>,
     compile_errors: &'a BTreeMap<&'static str, String>,
     slot_dir: &'a Path,
-    runner: PathBuf,
-    workdir: PathBuf,
+    children: observe::Children<'a>,
 }
 
 impl Built<'_> {
-    /// Runs one exercise's checks in children and judges what they saw.
-    fn grade_exercise(&self, exercise: &str, config: &str, all: &[Check]) -> ExerciseReport {
+    /// Runs one exercise's checks in children and judges what they saw;
+    /// also says how its child confined itself.
+    fn grade_exercise(
+        &self,
+        exercise: &str,
+        config: &str,
+        all: &[Check],
+    ) -> (ExerciseReport, Option<sandbox::Confinement>) {
         let Built {
             options,
             intakes,
             compile_errors,
             ..
         } = *self;
-        let (runner, workdir) = (&self.runner, &self.workdir);
         let unrun = |status: ExerciseStatus, message: String| {
             let checks = all
                 .iter()
@@ -337,7 +377,7 @@ impl Built<'_> {
                     )
                 })
                 .collect();
-            ExerciseReport::new(exercise, status, message, checks)
+            (ExerciseReport::new(exercise, status, message, checks), None)
         };
         match (&intakes[exercise], compile_errors.get(exercise)) {
             (Intake::NotSubmitted(why), _) => {
@@ -354,8 +394,9 @@ impl Built<'_> {
             &format!("exercises/{exercise}/src"),
         );
         let ids: Vec<String> = all.iter().map(|c| c.id.clone()).collect();
-        let observed =
-            sandbox::observe(runner, workdir, exercise, config, &ids, options.run_timeout);
+        let observed = self
+            .children
+            .observe(exercise, config, &ids, options.run.time);
         let mut exercise_message = observed.message;
         let outcomes = observed.outcomes;
 
@@ -388,27 +429,15 @@ impl Built<'_> {
         if status == ExerciseStatus::Passed || status == ExerciseStatus::Failed {
             exercise_message.clear();
         }
-        ExerciseReport::new(exercise, status, exercise_message, reports)
+        (
+            ExerciseReport::new(exercise, status, exercise_message, reports),
+            observed.confinement,
+        )
     }
-}
-
-fn compile_message(exercise: &str, errors: &[String]) -> String {
-    let mut text = errors.join("\n");
-    if errors
-        .iter()
-        .any(|e| !e.contains(&format!("exercises/{exercise}/")))
-    {
-        text.push_str(
-            "\nnote: your crate compiles on its own, but the course could not call it: check the \
-             function's signature against README.md, and that your futures are Send (no \
-             rand::rng() kept across an .await)",
-        );
-    }
-    trim_text(&text, 8 * 1024)
 }
 
 /// At most `max` bytes of `text`, cut at a char boundary, marked when cut.
-fn trim_text(text: &str, max: usize) -> String {
+pub(crate) fn trim_text(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_owned();
     }

@@ -1,22 +1,28 @@
 //! Build workspaces for grading ("slots"): a copy of the course's build
 //! files plus one submission's sources, with its own target directory.
 //!
-//! Slots live in the cache directory, outside the course, so student code
-//! compiled there finds no relative path to `solutions/`. A slot is locked
+//! Slots live in the cache directory, outside the course. A slot is locked
 //! while in use: two gradings at once take two slots and never share a
 //! target directory. Dependencies stay built in a slot between gradings.
+//!
+//! The build is untrusted (macros, `include_*!`, `env!` and const
+//! evaluation run at compile time), so it runs sandboxed: it sees the slot
+//! read-only at `/build`, may write only `/build/target`, reads the
+//! toolchain and the registry read-only, and has no network. Before it
+//! starts, every artefact built from the previous submission's code is
+//! deleted, so nothing compiled can embed another student's work.
 
 use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read};
-use std::os::unix::process::CommandExt;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use super::GradeError;
-use super::sandbox::kill_group;
+use super::toolchain::Toolchain;
+use super::{Budget, GradeError};
 use crate::files::files_under;
+use crate::sandbox::{End, Sandbox};
 
 /// The most slots (concurrent gradings) one cache holds.
 const MAX_SLOTS: usize = 32;
@@ -58,18 +64,26 @@ pub(crate) fn acquire(cache: &Path) -> Result<Slot, GradeError> {
 }
 
 /// What one `cargo build` of the runner said.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Build {
     pub success: bool,
     /// Rendered errors, by the exercise they are blamed on.
     pub errors: Vec<(String, String)>,
     /// Errors in the course's own code (the grader cannot run).
     pub unattributed: Vec<String>,
-    /// Crates compiled before a timeout, to blame the rest.
+    /// Package directories whose crates compiled.
     pub finished: BTreeSet<String>,
-    pub timed_out: bool,
+    /// How cargo ended.
+    pub end: End,
     /// What cargo printed on stderr (manifest errors and the like).
     pub stderr: String,
+}
+
+impl Build {
+    /// cargo finished and said so.
+    pub fn succeeded(&self) -> bool {
+        self.success && self.end == End::Exited(0)
+    }
 }
 
 impl Slot {
@@ -136,55 +150,166 @@ impl Slot {
         Ok(())
     }
 
-    /// Builds the runner, reporting which exercise each error belongs to.
-    pub fn build(&self, cargo: &Path, timeout: Duration) -> Result<Build, GradeError> {
-        let mut child = Command::new(cargo)
-            .args(["build", "--message-format=json", "-p", "grade-runner"])
-            .current_dir(&self.dir)
-            .env("CARGO_TARGET_DIR", self.target())
-            // The leanest layout: no debug info, no incremental state.
-            .env("CARGO_PROFILE_DEV_DEBUG", "0")
-            .env("CARGO_INCREMENTAL", "0")
-            .env("CARGO_TERM_COLOR", "never")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .process_group(0)
-            .spawn()
-            .map_err(GradeError::Toolchain)?;
-        let stdout = child.stdout.take().expect("piped");
-        let mut stderr = child.stderr.take().expect("piped");
-        let err_reader = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
-        });
-        let dir = self.dir.clone();
-        let reader = std::thread::spawn(move || {
-            let mut build = Build::default();
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                read_message(&dir, &line, &mut build);
+    /// Builds the runner in a fresh sandbox within `budget`, reporting
+    /// which exercise each error belongs to.
+    pub fn build(
+        &self,
+        sandbox: &Sandbox,
+        toolchain: &Toolchain,
+        budget: &Budget,
+    ) -> Result<Build, GradeError> {
+        self.scrub().map_err(|source| self.err(source))?;
+        std::fs::create_dir_all(self.target()).map_err(|source| self.err(source))?;
+        let mut jail = sandbox.jail();
+        jail.expose_system();
+        jail.processes();
+        jail.devices(64 << 20);
+        let tmp = jail.scratch("/tmp", 512 << 20, &std::env::temp_dir());
+        let sysroot = jail.expose_read_only(&toolchain.sysroot, "/toolchain");
+        let cargo_home = if sandbox.is_sandboxed() {
+            // Writable for cargo's lock files only; the registry is read-only.
+            let home = jail.scratch("/cargo", 16 << 20, &toolchain.cargo_home);
+            for dir in ["registry", "git"] {
+                let host = toolchain.cargo_home.join(dir);
+                if host.is_dir() {
+                    jail.expose_read_only(&host, &format!("/cargo/{dir}"));
+                }
             }
-            build
-        });
-        let deadline = Instant::now() + timeout;
-        let mut timed_out = false;
-        let status = loop {
-            if let Some(status) = child.try_wait().map_err(GradeError::Toolchain)? {
-                break Some(status);
-            }
-            if Instant::now() >= deadline {
-                kill_group(&mut child);
-                timed_out = true;
-                break None;
-            }
-            std::thread::sleep(Duration::from_millis(10));
+            home
+        } else {
+            toolchain.cargo_home.clone()
         };
-        let mut build = reader.join().unwrap_or_default();
-        build.stderr = err_reader.join().unwrap_or_default();
-        build.timed_out = timed_out;
-        build.success = status.is_some_and(|s| s.success());
+        let root = jail.expose_read_only(&self.dir, "/build");
+        let target = jail.expose_writable(&self.target(), "/build/target");
+        let path = std::env::join_paths([
+            sysroot.join("bin"),
+            "/usr/local/bin".into(),
+            "/usr/bin".into(),
+            "/bin".into(),
+        ])
+        .map_err(|e| self.err(std::io::Error::other(e)))?;
+        jail.env("PATH", path);
+        jail.env("RUSTC", sysroot.join("bin/rustc"));
+        jail.env("CARGO_HOME", &cargo_home);
+        jail.env("CARGO_TARGET_DIR", &target);
+        // The leanest layout: no debug info, no incremental state.
+        jail.env("CARGO_PROFILE_DEV_DEBUG", "0");
+        jail.env("CARGO_INCREMENTAL", "0");
+        jail.env("CARGO_TERM_COLOR", "never");
+        jail.env("CARGO_NET_OFFLINE", "true");
+        jail.env("TMPDIR", &tmp);
+        jail.cwd(root.clone());
+        let argv: Vec<String> = [
+            toolchain
+                .cargo_inside(&sysroot)
+                .to_string_lossy()
+                .into_owned(),
+            "build".into(),
+            "--message-format=json".into(),
+            "--offline".into(),
+            "--locked".into(),
+            "-p".into(),
+            "grade-runner".into(),
+        ]
+        .into();
+        let spawned = sandbox
+            .spawn(&jail, &argv, &budget.limits, Stdio::null())
+            .map_err(GradeError::Toolchain)?;
+        let ended = spawned.supervise(
+            Instant::now() + budget.time,
+            64 * 1024,
+            move |stdout, outlet| {
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    outlet.send(line);
+                }
+            },
+        );
+        let mut build = Build {
+            success: false,
+            errors: Vec::new(),
+            unattributed: Vec::new(),
+            finished: BTreeSet::new(),
+            end: ended.end,
+            stderr: ended.stderr,
+        };
+        for line in &ended.items {
+            read_message(&root, line, &mut build);
+        }
         Ok(build)
+    }
+
+    /// Downloads and unpacks every dependency of the course's lock file into
+    /// the host's registry, once per lock file: the sandboxed build is
+    /// offline and sees the registry read-only. Runs outside the sandbox,
+    /// on course files only (the slot's manifests and lock file are the
+    /// course's; cargo reads no student source to fetch).
+    pub fn fetch(&self, cache: &Path, toolchain: &Toolchain) -> Result<(), GradeError> {
+        use std::hash::{Hash, Hasher};
+        let lock = std::fs::read(self.dir.join("Cargo.lock")).map_err(|source| self.err(source))?;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (&lock, &toolchain.cargo_home).hash(&mut hasher);
+        let stamp = cache.join(format!("fetched-{:016x}", hasher.finish()));
+        if stamp.exists() {
+            return Ok(());
+        }
+        let fetch = |offline: bool| {
+            let mut command = Command::new(&toolchain.cargo);
+            command
+                .args(["fetch", "--locked", "--quiet"])
+                .current_dir(&self.dir)
+                .stdin(Stdio::null());
+            if offline {
+                command.arg("--offline");
+            }
+            command.output()
+        };
+        let output = match fetch(true) {
+            Ok(out) if out.status.success() => out,
+            _ => fetch(false).map_err(GradeError::Toolchain)?,
+        };
+        if !output.status.success() {
+            return Err(GradeError::Toolchain(std::io::Error::other(format!(
+                "`cargo fetch` failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))));
+        }
+        std::fs::write(&stamp, "").map_err(|source| self.err(source))
+    }
+
+    /// Deletes what earlier builds made of student code (the exercise
+    /// crates, their probes, the runner), so nothing this build compiles
+    /// can read another submission's artefacts. Dependencies stay.
+    fn scrub(&self) -> std::io::Result<()> {
+        let mut student_made: BTreeSet<String> = BTreeSet::from(["grade_runner".to_owned()]);
+        for (_, krate) in crate::exercises::EXERCISES {
+            student_made.insert(krate.to_owned());
+            student_made.insert(format!("probe_{krate}"));
+        }
+        let debug = self.target().join("debug");
+        for dir in [debug.join("deps"), debug.join(".fingerprint")] {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().replace('-', "_");
+                let name = name.strip_prefix("lib").unwrap_or(&name);
+                let Some((krate, _hash)) = name.rsplit_once('_') else {
+                    continue;
+                };
+                if student_made.contains(krate) {
+                    let path = entry.path();
+                    if entry.file_type()?.is_dir() {
+                        std::fs::remove_dir_all(&path)?;
+                    } else {
+                        std::fs::remove_file(&path)?;
+                    }
+                }
+            }
+        }
+        match std::fs::remove_file(debug.join("grade-runner")) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
     }
 
     /// The built runner.
@@ -224,6 +349,10 @@ impl Slot {
     /// artifact of different code, whatever times the submission carried.
     fn write_if_changed(&self, rel: &Path, bytes: &[u8]) -> Result<(), GradeError> {
         let path = self.dir.join(rel);
+        // Nothing in the slot is a link unless planted; never write through one.
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            std::fs::remove_file(&path).map_err(|source| self.err(source))?;
+        }
         if std::fs::read(&path).is_ok_and(|old| old == bytes) {
             return Ok(());
         }
@@ -239,7 +368,7 @@ impl Slot {
 }
 
 /// Folds one line of cargo's JSON output into `build`.
-fn read_message(slot: &Path, line: &str, build: &mut Build) {
+fn read_message(root: &Path, line: &str, build: &mut Build) {
     let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
         return;
     };
@@ -251,6 +380,7 @@ fn read_message(slot: &Path, line: &str, build: &mut Build) {
                 build.finished.insert(dir);
             }
         }
+        Some("build-finished") => build.success = message["success"] == true,
         Some("compiler-message") if message["message"]["level"] == "error" => {
             let rendered = message["message"]["rendered"]
                 .as_str()
@@ -262,7 +392,7 @@ fn read_message(slot: &Path, line: &str, build: &mut Build) {
                 .and_then(|s| s["file_name"].as_str())
                 .unwrap_or_default()
                 .to_owned();
-            let rendered = rendered.replace(&format!("{}/", slot.display()), "");
+            let rendered = rendered.replace(&format!("{}/", root.display()), "");
             match package_dir
                 .as_deref()
                 .and_then(|dir| blame(dir, &primary_file))

@@ -17,6 +17,7 @@ pub use markdown::render_markdown;
 use serde::{Deserialize, Serialize};
 
 use crate::check::Status;
+pub use crate::sandbox::SandboxInfo;
 
 /// The report's schema version (SPEC.md).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -32,6 +33,9 @@ pub struct Report {
     pub max_score: f64,
     /// One entry per graded exercise, in course order.
     pub exercises: Vec<ExerciseReport>,
+    /// The isolation the submission's build and checks ran under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<SandboxInfo>,
 }
 
 impl Report {
@@ -42,6 +46,7 @@ impl Report {
             score: exercises.iter().map(|e| e.score).sum(),
             max_score: exercises.iter().map(|e| e.max_score).sum(),
             exercises,
+            sandbox: None,
         }
     }
 }
