@@ -172,16 +172,31 @@ impl Builder<'_> {
                 "the build did not finish within its budget of {}s",
                 self.budget.time.as_secs()
             ),
-            _ => {
-                let text = build.unattributed.join("\n");
-                if text.trim().is_empty() {
-                    build.stderr.clone()
-                } else {
-                    text
-                }
-            }
+            _ if !build.unattributed.is_empty() => build.unattributed.join("\n"),
+            _ => cargo_said(&build.stderr),
         }
     }
+}
+
+/// cargo's own account of a failure, without its progress lines and with
+/// a compiler's long command line cut short.
+fn cargo_said(stderr: &str) -> String {
+    let mut lines: Vec<String> = stderr
+        .lines()
+        .skip_while(|l| !l.starts_with("error"))
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| match l.find("process didn't exit successfully") {
+            Some(at) => {
+                let status = l.rfind(" (").map_or("", |i| &l[i..]);
+                format!("{}a compiler process failed{status}", &l[..at])
+            }
+            None => l.to_owned(),
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(stderr.trim().to_owned());
+    }
+    lines.join("\n")
 }
 
 /// `--crate-name NAME` from a compiler's command line.
@@ -223,5 +238,18 @@ mod tests {
         .into();
         assert_eq!(crate_name(&argv), Some("wait_n"));
         assert_eq!(crate_name(&argv[..1]), None);
+    }
+
+    #[test]
+    fn cargos_account_of_a_killed_compiler_is_kept_short() {
+        let stderr = "   Compiling wait_random v0.1.0 (/build/exercises/00_wait_random)\n\
+                      error: could not compile `wait_random` (lib)\n\nCaused by:\n  process \
+                      didn't exit successfully: `/toolchain/bin/rustc --crate-name wait_random \
+                      --edition=2024` (signal: 25, SIGXFSZ: file size limit exceeded)\n";
+        assert_eq!(
+            cargo_said(stderr),
+            "error: could not compile `wait_random` (lib)\nCaused by:\n  a compiler process \
+             failed (signal: 25, SIGXFSZ: file size limit exceeded)"
+        );
     }
 }

@@ -67,5 +67,8 @@ pub fn render_human(report: &Report) -> String {
         points(report.score),
         points(report.max_score)
     );
+    if let Some(sandbox) = &report.sandbox {
+        let _ = writeln!(out, "{}", sandbox.to_string().dimmed());
+    }
     out
 }

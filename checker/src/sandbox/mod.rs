@@ -105,6 +105,36 @@ pub struct SandboxInfo {
     pub confinement: Option<Confinement>,
 }
 
+impl std::fmt::Display for SandboxInfo {
+    /// One line for people: `sandbox: bubblewrap 0.8.0, cgroup v1, Landlock full, seccomp`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.kind == "none" {
+            return f.write_str("sandbox: none (the code ran unisolated)");
+        }
+        write!(
+            f,
+            "sandbox: {}",
+            self.version.as_deref().unwrap_or(&self.kind)
+        )?;
+        if let Some(cgroup) = &self.cgroup {
+            write!(f, ", cgroup {cgroup}")?;
+        }
+        if let Some(c) = &self.confinement {
+            let landlock = match c.landlock {
+                Enforcement::Full => "full",
+                Enforcement::Partial => "partial",
+                Enforcement::None => "off",
+            };
+            write!(
+                f,
+                ", Landlock {landlock}, seccomp {}",
+                if c.seccomp { "on" } else { "off" }
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// A probed sandbox, ready to start processes in.
 #[derive(Clone, Debug)]
 pub struct Sandbox {

@@ -92,6 +92,22 @@ pub fn layout(course: &Path) -> Vec<Problem> {
                 "a stub's body is todo!(), so its checks say \"not implemented yet\"",
             );
         }
+        let manifest =
+            std::fs::read_to_string(course.join(format!("exercises/{exercise}/Cargo.toml")))
+                .unwrap_or_default();
+        let inherits_lints = manifest
+            .split_once("\n[lints]\n")
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with("workspace = true"));
+        if !manifest.is_empty() && !inherits_lints {
+            push(
+                exercise,
+                format!(
+                    "exercises/{exercise}/Cargo.toml does not inherit the workspace's lints, so \
+                     student code may use unsafe (constructors, no_mangle) to get ahead of the checks"
+                ),
+                "add `[lints]` with `workspace = true` (the workspace forbids unsafe_code)",
+            );
+        }
         let solution =
             std::fs::read_to_string(course.join(format!("solutions/{exercise}/src/lib.rs")))
                 .unwrap_or_default();

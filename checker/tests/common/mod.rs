@@ -1,0 +1,162 @@
+//! What the CLI tests share: grading a directory through the real binary,
+//! with the test cache, and the checks every grading must pass (exit 0, a
+//! valid report, nothing written into the submission, no hang).
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use checker::report::{ExerciseReport, Report};
+
+/// Gradings share one build slot: run them one at a time so the cache stays
+/// warm and the machine's two cores are not split between cold builds.
+pub static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// A grading that takes longer than this has hung: the grader's own limits
+/// are far lower. (A watchdog, not a speed assertion.)
+pub const HANG: Duration = Duration::from_secs(600);
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The cache every CLI test grades in.
+pub fn cache() -> PathBuf {
+    root().join("target/checker-test-cache")
+}
+
+pub fn submission(name: &str) -> PathBuf {
+    root().join("tests/submissions").join(name)
+}
+
+/// Every file under `dir` with its bytes, to prove grading wrote nothing there.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let meta = std::fs::symlink_metadata(entry.path()).unwrap();
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else if meta.file_type().is_symlink() {
+                files.insert(
+                    entry.path(),
+                    std::fs::read_link(entry.path())
+                        .unwrap()
+                        .into_os_string()
+                        .into_encoded_bytes(),
+                );
+            } else {
+                files.insert(entry.path(), std::fs::read(entry.path()).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// One grading through the binary.
+pub struct Grading {
+    pub report: Report,
+    /// The report as printed.
+    pub json: String,
+    /// The grader's process id (its control groups are named after it).
+    pub pid: u32,
+    pub elapsed: Duration,
+}
+
+/// Grades `dir` (limited to `exercises`) with extra `args` and `env`, and
+/// checks what every grading must do.
+pub fn grade_with(dir: &Path, exercises: &[&str], args: &[&str], env: &[(&str, &str)]) -> Grading {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let before = snapshot(dir);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_checker"));
+    command
+        .args(["grade", "--format", "json", "--submission"])
+        .arg(dir)
+        .args(args)
+        .env("CHECKER_CACHE_DIR", cache())
+        // Correct code needs milliseconds; a short watchdog keeps the
+        // blocking submissions quick.
+        .env("CHECKER_WATCHDOG_MS", "2000")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for exercise in exercises {
+        command.args(["--exercise", exercise]);
+    }
+    let start = Instant::now();
+    let mut child = command.spawn().expect("failed to start checker");
+    let pid = child.id();
+    let output = loop {
+        if child.try_wait().unwrap().is_some() {
+            break child.wait_with_output().unwrap();
+        }
+        if start.elapsed() > HANG {
+            let _ = child.kill();
+            panic!("checker grade hung on {}", dir.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let elapsed = start.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "checker grade failed on {}: {stderr}",
+        dir.display()
+    );
+    assert!(
+        output.stdout.len() < 300 * 1024,
+        "a {} byte report",
+        output.stdout.len()
+    );
+    let json = String::from_utf8_lossy(&output.stdout).into_owned();
+    let report: Report =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("invalid JSON ({e}): {json}"));
+    assert_eq!(report.schema_version, 1);
+    assert_eq!(before, snapshot(dir), "grading wrote into the submission");
+    Grading {
+        report,
+        json,
+        pid,
+        elapsed,
+    }
+}
+
+/// Grades `dir` (limited to `exercises`) and returns the parsed report.
+pub fn grade(dir: &Path, exercises: &[&str]) -> Report {
+    grade_with(dir, exercises, &[], &[]).report
+}
+
+/// A submission in a temporary directory holding, for each exercise named,
+/// the course file `from/<exercise>/src/lib.rs` (`from` is `solutions` or
+/// `exercises`).
+pub fn submission_of(from: &str, exercises: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for exercise in exercises {
+        let to = dir.path().join("exercises").join(exercise).join("src");
+        std::fs::create_dir_all(&to).unwrap();
+        let source = root().join(from).join(exercise).join("src/lib.rs");
+        std::fs::copy(source, to.join("lib.rs")).unwrap();
+    }
+    dir
+}
+
+pub fn exercise<'a>(report: &'a Report, id: &str) -> &'a ExerciseReport {
+    report
+        .exercises
+        .iter()
+        .find(|e| e.id == id)
+        .unwrap_or_else(|| panic!("no {id} in the report"))
+}
+
+/// Every exercise id of the course.
+pub fn all_exercises() -> Vec<&'static str> {
+    checker::exercises::EXERCISES
+        .iter()
+        .map(|(d, _)| *d)
+        .collect()
+}
