@@ -112,9 +112,15 @@ impl Rlimits {
     }
 }
 
+/// Sets every limit. Grading runs on Linux, where each must hold; elsewhere
+/// (a student's Mac running `cargo test`) they are best effort, as some
+/// (`RLIMIT_AS`) are refused there.
 fn set_rlimits(limits: &Rlimits) -> std::io::Result<()> {
     for (resource, value) in limits.each() {
-        resource.set(value, value)?;
+        match resource.set(value, value) {
+            Err(e) if cfg!(target_os = "linux") => return Err(e),
+            _ => {}
+        }
     }
     Ok(())
 }
