@@ -1,17 +1,15 @@
 //! The `checker` command: parses arguments, calls the library, prints, and
 //! picks the exit code (all codes live in `checker::exit_code`).
 
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-use std::time::Duration;
-
 use bytesize::ByteSize;
 use checker::exit_code;
-use checker::grade::{self, Options};
+use checker::grade::{self, Budget, Options};
 use checker::report::{render_human, render_json};
 use checker::sandbox::Mode;
 use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(
@@ -27,7 +25,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Grade a submission directory and print a report.
-    #[command(after_help = exit_code::HELP)]
+    #[command(after_help = format!("{}\n\n{}", grade::limits_help(), exit_code::HELP))]
     Grade(GradeArgs),
     /// Prove the course sound: solutions pass, stubs fail, every fixture fails
     /// exactly what it declares, every check is caught, verdicts repeat.
@@ -118,22 +116,22 @@ struct GradeArgs {
     #[arg(long, value_enum, default_value_t = SandboxMode::Auto)]
     sandbox: SandboxMode,
     /// Wall-clock budget of one build; then the whole build is killed.
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, default_value = "300s")]
-    build_timeout: Duration,
+    #[arg(long, value_name = "DURATION", default_value_t = Budget::build().time.into())]
+    build_timeout: humantime::Duration,
     /// Memory one build may use (rustc and cargo together).
-    #[arg(long, value_name = "BYTES", default_value = "4GiB")]
+    #[arg(long, value_name = "BYTES", default_value_t = ByteSize(Budget::build().limits.memory))]
     build_memory: ByteSize,
     /// Processes and threads one build may run at once.
-    #[arg(long, value_name = "N", default_value_t = 512)]
+    #[arg(long, value_name = "N", default_value_t = Budget::build().limits.processes)]
     build_processes: u64,
     /// Wall-clock budget of one exercise's checks, reruns included.
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
-    run_timeout: Option<Duration>,
+    #[arg(long, value_name = "DURATION", default_value_t = Budget::run().time.into())]
+    run_timeout: humantime::Duration,
     /// Memory one exercise's checks may use.
-    #[arg(long, value_name = "BYTES", default_value = "1GiB")]
+    #[arg(long, value_name = "BYTES", default_value_t = ByteSize(Budget::run().limits.memory))]
     run_memory: ByteSize,
     /// Processes and threads one exercise's checks may run at once.
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    #[arg(long, value_name = "N", default_value_t = Budget::run().limits.processes)]
     run_processes: u64,
 }
 
@@ -239,12 +237,10 @@ fn grade_command(args: GradeArgs) -> ExitCode {
     if options.sandbox == Mode::None {
         eprintln!("warning: --sandbox none: the submission's code runs unisolated, as you");
     }
-    options.build.time = args.build_timeout;
+    options.build.time = args.build_timeout.into();
     options.build.limits.memory = args.build_memory.as_u64();
     options.build.limits.processes = args.build_processes;
-    if let Some(time) = args.run_timeout {
-        options.run.time = time;
-    }
+    options.run.time = args.run_timeout.into();
     options.run.limits.memory = args.run_memory.as_u64();
     options.run.limits.processes = args.run_processes;
     let report = match grade::grade(&options) {

@@ -160,6 +160,30 @@ impl Budget {
     }
 }
 
+/// The limits `checker grade --help` lists beside its options: what the
+/// sandbox sets on every process, which the options do not change.
+pub fn limits_help() -> String {
+    let line = |what: &str, budget: Budget| {
+        let r = budget.limits.rlimits;
+        let address = r
+            .address_space
+            .map(|a| format!(", {} MiB address space", a >> 20))
+            .unwrap_or_default();
+        format!(
+            "  {what}: {} s of CPU, {} MiB files, {} open files{address}, no core dumps",
+            r.cpu_seconds,
+            r.file_size >> 20,
+            r.open_files
+        )
+    };
+    format!(
+        "Limits on every process, set before it starts (besides the budgets above, which hold \
+         for the whole tree through a control group):\n{}\n{}",
+        line("build", Budget::build()),
+        line("checks", Budget::run())
+    )
+}
+
 impl Options {
     /// Defaults for grading `submission` against the course at `course`.
     pub fn new(course: PathBuf, submission: PathBuf) -> Self {
