@@ -51,7 +51,7 @@ grade none "$work/cache-none"   # the unsandboxed cache's own cold build
 warm_bwrap=$(warm bwrap "$work/cache-bwrap")
 warm_none=$(warm none "$work/cache-none")
 
-slot="$work/cache-none/slots/0"
+slot="$work/cache-none/slots-unsandboxed/0"
 floor=$(for i in $(seq "$runs"); do
   for f in "$slot"/exercises/*/src/lib.rs; do echo "// floor $i $(date +%s%N)" >> "$f"; done
   t0=$(now)

@@ -337,3 +337,53 @@ fn unknown_exercises_and_missing_submissions_are_usage_errors() {
     let help = run(&["grade", "--help"]);
     assert!(String::from_utf8_lossy(&help.stdout).contains("Exit status:"));
 }
+
+/// Untrusted code runs unisolated only when asked; where bubblewrap is
+/// missing or cannot make a sandbox, grading refuses with exit 7 and says
+/// how to fix it.
+#[test]
+fn grading_without_a_sandbox_must_be_asked_for_and_is_named() {
+    let dir = submission_of("solutions", &["00_wait_random"]);
+    let run = |bwrap: &str| {
+        let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        Command::new(env!("CARGO_BIN_EXE_checker"))
+            .args([
+                "grade",
+                "--format",
+                "json",
+                "--exercise",
+                "00_wait_random",
+                "--submission",
+            ])
+            .arg(dir.path())
+            .env("CHECKER_CACHE_DIR", common::cache())
+            .env("CHECKER_BWRAP", bwrap)
+            .output()
+            .unwrap()
+    };
+    for (bwrap, says) in [
+        ("/definitely/not/bwrap", "failed to find bubblewrap"),
+        ("/bin/false", "bubblewrap could not create a sandbox here"),
+    ] {
+        let refused = run(bwrap);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(
+            refused.status.code(),
+            Some(checker::exit_code::SANDBOX),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(says) && stderr.contains("--sandbox none"),
+            "{stderr}"
+        );
+        assert!(refused.stdout.is_empty());
+    }
+    let unisolated =
+        common::grade_with(dir.path(), &["00_wait_random"], &["--sandbox", "none"], &[]);
+    let sandbox = unisolated
+        .report
+        .sandbox
+        .expect("the report names its sandbox");
+    assert_eq!(sandbox.kind, "none");
+    assert_eq!(unisolated.report.score, unisolated.report.max_score);
+}

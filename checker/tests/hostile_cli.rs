@@ -456,3 +456,23 @@ fn a_grandchild_cannot_hold_the_pipes_open() {
         "graded on its merits: {ex:#?}"
     );
 }
+
+// Swamping the grader.
+
+#[test]
+fn a_report_stays_small_however_much_the_code_says() {
+    // `grade_with` holds every report to 300 KiB.
+    let (_, ex) = attack_00("says_a_lot");
+    assert_no_call_passed(&ex);
+    for check in &ex.checks {
+        assert!(
+            check.message.len() < 8 * 1024,
+            "{} bytes",
+            check.message.len()
+        );
+    }
+    let (_, ex) = attack_00("floods_the_compiler");
+    assert_eq!(ex.status, ExerciseStatus::CompileError, "{ex:#?}");
+    assert!(ex.message.contains("flood"), "{}", ex.message);
+    assert!(ex.message.len() < 16 * 1024, "{} bytes", ex.message.len());
+}

@@ -160,6 +160,9 @@ impl Budget {
     }
 }
 
+/// The most of one check's message a report holds.
+const MESSAGE_CAP: usize = 4 * 1024;
+
 /// The limits `checker grade --help` lists beside its options: what the
 /// sandbox sets on every process, which the options do not change.
 pub fn limits_help() -> String {
@@ -302,7 +305,7 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
 
     let sandbox = Sandbox::prepare(options.sandbox, options.launcher.clone())?;
     let toolchain = toolchain::Toolchain::find()?;
-    let slot = slot::acquire(&options.cache)?;
+    let slot = slot::acquire(&options.cache, &sandbox)?;
     slot.sync_course(course)?;
     for (exercise, intake) in &intakes {
         let files = match intake {
@@ -501,7 +504,13 @@ impl CheckReport {
             status,
             score: if passed { check.points } else { 0.0 },
             max_score: check.points,
-            message: if redact { String::new() } else { message },
+            // Messages quote what student code said (a panic message can
+            // be megabytes); a report stays readable.
+            message: if redact {
+                String::new()
+            } else {
+                trim_text(&message, MESSAGE_CAP)
+            },
             hint: if redact || passed {
                 String::new()
             } else {

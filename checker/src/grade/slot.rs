@@ -24,6 +24,9 @@ use super::{Budget, GradeError};
 use crate::files::files_under;
 use crate::sandbox::{End, Sandbox};
 
+/// The most bytes of compiler diagnostics kept from one build.
+const DIAGNOSTICS_CAP: usize = 4 << 20;
+
 /// The most slots (concurrent gradings) one cache holds.
 const MAX_SLOTS: usize = 32;
 
@@ -33,9 +36,16 @@ pub(crate) struct Slot {
     _lock: File,
 }
 
-/// Takes the first free slot in `cache`, creating it if needed.
-pub(crate) fn acquire(cache: &Path) -> Result<Slot, GradeError> {
-    let slots = cache.join("slots");
+/// Takes the first free slot in `cache` for builds in `sandbox`, creating
+/// it if needed.
+pub(crate) fn acquire(cache: &Path, sandbox: &Sandbox) -> Result<Slot, GradeError> {
+    // Sandboxed builds see other paths than unsandboxed ones, so each would
+    // rebuild everything the other built: they keep slots of their own.
+    let slots = cache.join(if sandbox.is_sandboxed() {
+        "slots"
+    } else {
+        "slots-unsandboxed"
+    });
     let io = |source| GradeError::Cache {
         path: slots.clone(),
         source,
@@ -219,7 +229,16 @@ impl Slot {
             Instant::now() + budget.time,
             64 * 1024,
             move |stdout, outlet| {
+                // Code can make the compiler say a great deal: past the cap
+                // its diagnostics are dropped, but not what says how the
+                // build went.
+                let mut said = 0usize;
                 for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    said += line.len();
+                    let diagnostic = line.contains(r#""reason":"compiler-message""#);
+                    if diagnostic && said > DIAGNOSTICS_CAP {
+                        continue;
+                    }
                     outlet.send(line);
                 }
             },
@@ -476,14 +495,15 @@ mod tests {
     #[test]
     fn concurrent_gradings_get_different_slots() {
         let cache = std::env::temp_dir().join(format!("checker-slot-test-{}", std::process::id()));
-        let first = acquire(&cache).unwrap();
-        let second = acquire(&cache).unwrap();
+        let none = Sandbox::prepare(crate::sandbox::Mode::None, "checker".into()).unwrap();
+        let first = acquire(&cache, &none).unwrap();
+        let second = acquire(&cache, &none).unwrap();
         assert_ne!(first.dir, second.dir);
         drop(first);
-        let third = acquire(&cache).unwrap();
+        let third = acquire(&cache, &none).unwrap();
         assert_eq!(
             third.dir,
-            cache.join("slots/0"),
+            cache.join("slots-unsandboxed/0"),
             "a released slot is reused"
         );
         drop((second, third));
