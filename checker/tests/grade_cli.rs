@@ -62,19 +62,9 @@ fn out_writes_the_report_to_a_file_and_nothing_to_stdout() {
     let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
-    let output = Command::new(env!("CARGO_BIN_EXE_checker"))
-        .args([
-            "grade",
-            "--format",
-            "json",
-            "--exercise",
-            "00_wait_random",
-            "--submission",
-        ])
-        .arg(dir.path())
+    let output = common::grade_command(dir.path(), &["00_wait_random"])
         .arg("--out")
         .arg(&out)
-        .env("CHECKER_CACHE_DIR", common::cache())
         .output()
         .unwrap();
     assert!(
@@ -346,17 +336,7 @@ fn grading_without_a_sandbox_must_be_asked_for_and_is_named() {
     let dir = submission_of("solutions", &["00_wait_random"]);
     let run = |bwrap: &str| {
         let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-        Command::new(env!("CARGO_BIN_EXE_checker"))
-            .args([
-                "grade",
-                "--format",
-                "json",
-                "--exercise",
-                "00_wait_random",
-                "--submission",
-            ])
-            .arg(dir.path())
-            .env("CHECKER_CACHE_DIR", common::cache())
+        common::grade_command(dir.path(), &["00_wait_random"])
             .env("CHECKER_BWRAP", bwrap)
             .output()
             .unwrap()

@@ -73,21 +73,15 @@ pub struct Grading {
 pub fn grade_with(dir: &Path, exercises: &[&str], args: &[&str], env: &[(&str, &str)]) -> Grading {
     let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let before = snapshot(dir);
-    let mut command = Command::new(env!("CARGO_BIN_EXE_checker"));
+    let mut command = grade_command(dir, exercises);
     command
-        .args(["grade", "--format", "json", "--submission"])
-        .arg(dir)
         .args(args)
-        .env("CHECKER_CACHE_DIR", cache())
         // Correct code needs milliseconds; a short watchdog keeps the
         // blocking submissions quick.
         .env("CHECKER_WATCHDOG_MS", "2000")
         .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    for exercise in exercises {
-        command.args(["--exercise", exercise]);
-    }
     let start = Instant::now();
     let mut child = command.spawn().expect("failed to start checker");
     let pid = child.id();
@@ -124,6 +118,20 @@ pub fn grade_with(dir: &Path, exercises: &[&str], args: &[&str], env: &[(&str, &
         pid,
         elapsed,
     }
+}
+
+/// `checker grade --format json --submission DIR [--exercise E]...` in the
+/// test cache, to add to and run.
+pub fn grade_command(dir: &Path, exercises: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_checker"));
+    command
+        .args(["grade", "--format", "json", "--submission"])
+        .arg(dir)
+        .env("CHECKER_CACHE_DIR", cache());
+    for exercise in exercises {
+        command.args(["--exercise", exercise]);
+    }
+    command
 }
 
 /// Grades `dir` (limited to `exercises`) and returns the parsed report.
