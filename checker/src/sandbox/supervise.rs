@@ -141,36 +141,35 @@ impl Spawned {
         let mut status = None;
         let mut end = None;
         let mut done_readers = 0;
-        // Until the program exits, the deadline passes, or the reader stops it.
-        while status.is_none() && end.is_none() {
-            let left = deadline.saturating_duration_since(Instant::now());
+        // Until the program exits, the deadline passes, or the reader stops
+        // it; then whatever is left of the tree dies, its pipes close, and
+        // the readers get a short grace to pass on what they still hold.
+        let mut until = deadline;
+        let mut killed = false;
+        while !(killed && done_readers == readers && status.is_some()) {
+            let left = until.saturating_duration_since(Instant::now());
             match rx.recv_timeout(left) {
                 Ok(Event::Item(item)) => items.push(item),
                 Ok(Event::Stderr(bytes)) => keep(&mut stderr, bytes),
                 Ok(Event::Exited(s)) => status = Some(s),
-                Ok(Event::Stop) => end = Some(End::Stopped),
+                Ok(Event::Stop) if !killed => end = Some(End::Stopped),
+                Ok(Event::Stop) => {}
                 Ok(Event::ReaderDone) => done_readers += 1,
-                Err(RecvTimeoutError::Timeout) => {
+                Err(RecvTimeoutError::Timeout) if !killed => {
                     end = Some(End::TimedOut {
                         running: self.cgroup.as_ref().map(running).unwrap_or_default(),
                     });
                 }
-                Err(RecvTimeoutError::Disconnected) => break,
-            }
-        }
-        // Whatever is left of the tree dies now; then its pipes close.
-        kill_tree(pid, self.cgroup.as_ref());
-        let grace = Instant::now() + READER_GRACE;
-        while done_readers < readers || status.is_none() {
-            let left = grace.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(Event::Item(item)) => items.push(item),
-                Ok(Event::Stderr(bytes)) => keep(&mut stderr, bytes),
-                Ok(Event::Exited(s)) => status = Some(s),
-                Ok(Event::Stop) => {}
-                Ok(Event::ReaderDone) => done_readers += 1,
                 Err(_) => break,
             }
+            if !killed && (status.is_some() || end.is_some()) {
+                kill_tree(pid, self.cgroup.as_ref());
+                killed = true;
+                until = Instant::now() + READER_GRACE;
+            }
+        }
+        if !killed {
+            kill_tree(pid, self.cgroup.as_ref());
         }
         if status.is_some() {
             let _ = waiter.join();
