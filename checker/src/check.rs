@@ -4,9 +4,12 @@
 //! A runtime check is split in two: a *scenario* that runs student code under
 //! paused time and returns a serialisable observation (what was called, what
 //! came back, when), and a pure *judge* that turns the observation into a
-//! verdict. `cargo test` runs both in one process; `checker grade` runs the
-//! scenario in a sandboxed child and judges in the parent, so a student's
-//! code can report what it did but never decide whether that passed.
+//! verdict. Every path runs the scenario in a child process and judges in
+//! the parent (`checker grade` in a sandboxed child, `cargo test -p` in a
+//! child of the test binary, the project's own tests and `checker verify`
+//! in a child of the fixture runner, see [`crate::grade::observe`]), so a
+//! student's code can report what it did but never decide whether that
+//! passed, and every path judges alike.
 
 use std::fmt;
 use std::sync::Arc;
@@ -58,6 +61,9 @@ pub struct Verdict {
     /// How to fix it, in the student's terms; `None` on a pass or where the
     /// check's own hint applies.
     pub hint: Option<String>,
+    /// Why it did not pass; `None` on a pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
 }
 
 impl Verdict {
@@ -67,6 +73,7 @@ impl Verdict {
             status: Status::Passed,
             message: String::new(),
             hint: None,
+            cause: None,
         }
     }
 
@@ -74,15 +81,26 @@ impl Verdict {
     pub fn fail(message: impl Into<String>) -> Self {
         Verdict {
             status: Status::Failed,
-            message: message.into(),
+            message: crate::wording::said(message.into()),
             hint: None,
+            cause: Some(Cause::Judged),
         }
     }
 
     /// Replaces the check's hint with one specific to this failure.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(crate::wording::said(hint.into()));
         self
+    }
+
+    /// A verdict other than a pass or a judged failure.
+    pub fn ended(status: Status, cause: Cause, message: String, hint: Option<String>) -> Self {
+        Verdict {
+            status,
+            message: crate::wording::said(message),
+            hint: hint.map(crate::wording::said),
+            cause: Some(cause),
+        }
     }
 
     /// Passes when `ok`, else fails with `message()`.
@@ -108,16 +126,85 @@ impl Verdict {
 /// What went wrong in one call of student code.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Failure {
-    /// The call as the student would write it: `wait_n(3, 10s)`.
-    pub call: String,
+    /// Which call.
+    pub site: Site,
     /// What happened.
     pub kind: FailureKind,
+}
+
+/// A call of student code, as a check made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Site {
+    /// The student's function: `wait_n`.
+    pub function: String,
+    /// The call as the student would write it: `wait_n(3, 10s)`.
+    pub call: String,
+    /// How the check reached the code that failed.
+    pub how: How,
+}
+
+/// How a check reached the student code that failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum How {
+    /// It called the function (and awaited the future, if async).
+    Called,
+    /// The function spawned a task, and the task failed.
+    Spawned,
+    /// It awaited the `JoinHandle` the function returned.
+    AwaitedHandle,
+    /// The check's own code, around the student's.
+    Check,
+}
+
+impl Site {
+    /// A direct call of `function`, written `call`.
+    pub fn called(function: &str, call: impl Into<String>) -> Self {
+        Site {
+            function: function.to_owned(),
+            call: call.into(),
+            how: How::Called,
+        }
+    }
+
+    /// The same call, reached another way.
+    pub fn reached(mut self, how: How) -> Self {
+        self.how = how;
+        self
+    }
+
+    /// The check itself, when it fails outside any call.
+    pub fn check() -> Self {
+        Site {
+            function: String::new(),
+            call: "the check".into(),
+            how: How::Check,
+        }
+    }
+}
+
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.how {
+            How::Called | How::Check => f.write_str(&self.call),
+            How::Spawned => write!(f, "the task spawned by {}", self.call),
+            How::AwaitedHandle => write!(f, "awaiting the handle of {}", self.call),
+        }
+    }
 }
 
 /// How a call of student code failed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FailureKind {
+    /// It reached `todo!()` or `unimplemented!()`.
+    Unimplemented {
+        /// The exercise (crate name) whose code it reached there, when the
+        /// panic's location lies in one.
+        exercise: Option<String>,
+        /// Where, as `file:line:col`.
+        location: Option<String>,
+    },
     /// It panicked; `location` is where, as `file:line:col`.
     Panicked {
         /// The panic message.
@@ -125,10 +212,41 @@ pub enum FailureKind {
         /// Where it panicked, when the panic hook saw it.
         location: Option<String>,
     },
+    /// A task it relied on was cancelled before it finished.
+    Cancelled,
     /// It was still pending after this much runtime time.
     Pending {
         /// The runtime-time limit it exceeded.
         limit: Duration,
+    },
+}
+
+/// Why a check did not pass, for the rules that act on it (skips, verify's
+/// stub rule): they match this, never a message's wording.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// The judge found the behaviour wrong.
+    Judged,
+    /// Student code reached `todo!()`; `exercise` is the crate it is in.
+    Unimplemented {
+        /// Where the `todo!()` is, when known.
+        exercise: Option<String>,
+    },
+    /// Student code panicked.
+    Panicked,
+    /// A task the student's code relied on was cancelled.
+    Cancelled,
+    /// Pending past the runtime-time limit.
+    Pending,
+    /// Blocking past the wall-clock watchdog.
+    Blocked,
+    /// Its process died or ran out of budget.
+    Process,
+    /// Not run: the earlier exercise it runs through is unimplemented.
+    EarlierUnimplemented {
+        /// That exercise's crate.
+        exercise: String,
     },
 }
 
@@ -242,35 +360,39 @@ impl Check {
                 match failure.earlier_unimplemented() {
                     // The earlier exercise this check runs through is still a
                     // stub: not this exercise's fault, and not yet gradable.
-                    Some(earlier) if self.uses_own_earlier => Verdict {
-                        status: Status::Skipped,
-                        message: format!(
+                    Some(earlier) if self.uses_own_earlier => Verdict::ended(
+                        Status::Skipped,
+                        Cause::EarlierUnimplemented {
+                            exercise: earlier.to_owned(),
+                        },
+                        format!(
                             "skipped: your {earlier} is not implemented yet, and this check runs {} with it",
-                            failure.function()
+                            failure.site.function
                         ),
-                        hint: Some(format!("finish {earlier} first; this check then counts")),
-                    },
+                        Some(format!("finish {earlier} first; this check then counts")),
+                    ),
                     _ => failure.verdict(),
                 }
             }
-            (Body::Runtime { .. }, Observation::Blocked { watchdog }) => Verdict {
-                status: Status::Timeout,
-                message: format!(
+            (Body::Runtime { .. }, Observation::Blocked { watchdog }) => Verdict::ended(
+                Status::Timeout,
+                Cause::Blocked,
+                format!(
                     "your code blocked the thread: it had not returned after {} of real \
                      time, although runtime time is paused and a correct solution takes \
                      a few milliseconds",
                     secs(*watchdog)
                 ),
-                hint: Some(
+                Some(
                     "never block an async task: use tokio::time::sleep(..).await, not \
                      std::thread::sleep, and no busy loops"
                         .into(),
                 ),
-            },
+            ),
         };
         if verdict.status != Status::Passed && verdict.hint.is_none() {
             Verdict {
-                hint: Some(self.hint.clone()),
+                hint: Some(crate::wording::said(self.hint.clone())),
                 ..verdict
             }
         } else {
@@ -280,101 +402,103 @@ impl Check {
 }
 
 impl Failure {
-    /// The function the failed call called: `wait_n` for `wait_n(3, 10s)`.
-    pub fn function(&self) -> &str {
-        let call = self
-            .call
-            .trim_start_matches("the task spawned by ")
-            .trim_start_matches("awaiting the handle of ");
-        call.split('(').next().unwrap_or(call)
-    }
-
     /// The earlier exercise's crate, when the call reached a `todo!()` in an
     /// exercise other than the one it called.
-    pub fn earlier_unimplemented(&self) -> Option<&'static str> {
-        let FailureKind::Panicked { message, location } = &self.kind else {
+    pub fn earlier_unimplemented(&self) -> Option<&str> {
+        let FailureKind::Unimplemented {
+            exercise: Some(exercise),
+            ..
+        } = &self.kind
+        else {
             return None;
         };
-        let unimplemented =
-            message.starts_with("not yet implemented") || message.starts_with("not implemented");
-        let earlier = location.as_deref().and_then(exercise_of)?;
-        (unimplemented && earlier != self.function()).then_some(earlier)
+        (*exercise != self.site.function).then_some(exercise.as_str())
     }
 
     /// The verdict for a failed call, worded for the student.
     pub fn verdict(&self) -> Verdict {
-        let call = &self.call;
+        let site = &self.site;
+        let at = |location: &Option<String>| {
+            location
+                .as_deref()
+                .map(|l| format!(" at {l}"))
+                .unwrap_or_default()
+        };
         match &self.kind {
-            FailureKind::Panicked { message, location } => {
-                let at = location
-                    .as_deref()
-                    .map(|l| format!(" at {l}"))
-                    .unwrap_or_default();
-                if message.starts_with("not yet implemented")
-                    || message.starts_with("not implemented")
-                {
-                    // The todo!() may sit in an earlier exercise the check runs
-                    // through ("works with your own …"): name the one it is in.
-                    let what = location
-                        .as_deref()
-                        .and_then(exercise_of)
-                        .unwrap_or_else(|| {
-                            call.split('(')
-                                .next()
-                                .unwrap_or(call)
-                                .trim_start_matches("the task spawned by ")
-                        });
-                    Verdict::fail(format!(
-                        "{what} is not implemented yet: {call} reached todo!(){at}"
-                    ))
-                    .hint(format!(
+            FailureKind::Unimplemented { exercise, location } => {
+                // The todo!() may sit in an earlier exercise the check runs
+                // through ("works with your own …"): name the one it is in.
+                let what = exercise.as_deref().unwrap_or(&site.function);
+                Verdict::ended(
+                    Status::Failed,
+                    Cause::Unimplemented {
+                        exercise: exercise.clone(),
+                    },
+                    format!(
+                        "{what} is not implemented yet: {site} reached todo!(){}",
+                        at(location)
+                    ),
+                    Some(format!(
                         "replace the todo!() with your implementation; the exercise's \
                          README.md says what {what} must do"
-                    ))
-                } else {
-                    Verdict::fail(format!("{call} panicked{at}: {message}"))
-                }
+                    )),
+                )
             }
-            FailureKind::Pending { limit } => Verdict {
-                status: Status::Timeout,
-                message: format!(
-                    "{call} was still pending after {} of runtime time",
+            FailureKind::Panicked { message, location } => Verdict::ended(
+                Status::Failed,
+                Cause::Panicked,
+                format!("{site} panicked{}: {message}", at(location)),
+                None,
+            ),
+            FailureKind::Cancelled => Verdict::ended(
+                Status::Failed,
+                Cause::Cancelled,
+                format!("{site} failed: the task was cancelled before it finished"),
+                None,
+            ),
+            FailureKind::Pending { limit } => Verdict::ended(
+                Status::Timeout,
+                Cause::Pending,
+                format!(
+                    "{site} was still pending after {} of runtime time",
                     secs(*limit)
                 ),
-                hint: Some(
+                Some(
                     "something your code awaits never completes: a future that is never \
                      woken, a task never spawned, or a channel nobody sends on"
                         .into(),
                 ),
-            },
+            ),
         }
     }
 }
 
-/// The crate name of the exercise a source path belongs to:
-/// `exercises/00_wait_random/src/lib.rs:12:5` → `wait_random`.
-fn exercise_of(path: &str) -> Option<&'static str> {
-    let path = path.replace('\\', "/");
-    let (_, rest) = path.split_once("exercises/")?;
-    let dir = rest.split('/').next()?;
-    let (number, name) = dir.split_once('_')?;
-    number.chars().all(|c| c.is_ascii_digit()).then_some(())?;
+/// The crate name of the exercise a source location lies in:
+/// `exercises/00_wait_random/src/lib.rs:12:5` → `wait_random`. The location
+/// is rustc's path of the file, relative to the workspace, so an exercise's
+/// files start with its directory.
+pub(crate) fn exercise_of(location: &str) -> Option<&'static str> {
+    let path = location.replace('\\', "/");
     crate::exercises::EXERCISES
         .iter()
-        .find(|(d, _)| *d == dir)
-        .map(|(_, c)| *c)
-        .filter(|c| *c == name)
+        .find(|(dir, _)| {
+            path.strip_prefix("exercises/")
+                .or_else(|| path.split_once("/exercises/").map(|(_, rest)| rest))
+                .and_then(|rest| rest.strip_prefix(dir))
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+        .map(|(_, krate)| *krate)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn todo_at(call: &str, location: &str) -> Failure {
+    fn todo_at(site: Site, location: &str) -> Failure {
         Failure {
-            call: call.into(),
-            kind: FailureKind::Panicked {
-                message: "not yet implemented: wait a random delay".into(),
+            site,
+            kind: FailureKind::Unimplemented {
+                exercise: exercise_of(location).map(str::to_owned),
                 location: Some(location.into()),
             },
         }
@@ -382,23 +506,39 @@ mod tests {
 
     #[test]
     fn a_todo_in_an_earlier_exercise_is_told_apart_from_ones_own() {
-        let earlier = todo_at("wait_n(20, 2s)", "exercises/00_wait_random/src/lib.rs:12:5");
+        let wait_n = || Site::called("wait_n", "wait_n(20, 2s)");
+        let earlier = todo_at(wait_n(), "exercises/00_wait_random/src/lib.rs:12:5");
         assert_eq!(earlier.earlier_unimplemented(), Some("wait_random"));
-        assert!(
-            earlier
-                .verdict()
-                .message
-                .starts_with("wait_random is not implemented yet")
+        assert_eq!(
+            earlier.verdict().cause,
+            Some(Cause::Unimplemented {
+                exercise: Some("wait_random".into())
+            })
         );
-        let own = todo_at("wait_n(20, 2s)", "exercises/01_wait_n/src/lib.rs:9:5");
+        let own = todo_at(wait_n(), "exercises/01_wait_n/src/lib.rs:9:5");
         assert_eq!(own.earlier_unimplemented(), None);
         let task = todo_at(
-            "the task spawned by task_wait_random(2s)",
+            Site::called("task_wait_random", "task_wait_random(2s)").reached(How::Spawned),
             "exercises/00_wait_random/src/lib.rs:1:1",
         );
+        assert_eq!(task.earlier_unimplemented(), Some("wait_random"));
         assert_eq!(
-            (task.function(), task.earlier_unimplemented()),
-            ("task_wait_random", Some("wait_random"))
+            task.site.to_string(),
+            "the task spawned by task_wait_random(2s)"
         );
+    }
+
+    #[test]
+    fn locations_name_the_exercise_by_its_directory() {
+        assert_eq!(
+            exercise_of("exercises/01_wait_n/src/lib.rs:1:1"),
+            Some("wait_n")
+        );
+        assert_eq!(
+            exercise_of("/build/exercises/05_async_generator/src/a.rs:1:1"),
+            Some("async_generator")
+        );
+        assert_eq!(exercise_of("exercises/01_wait_nx/src/lib.rs:1:1"), None);
+        assert_eq!(exercise_of("checker/probes/wait_n/src/lib.rs:1:1"), None);
     }
 }

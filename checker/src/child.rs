@@ -69,6 +69,27 @@ pub fn main(subject_of: fn(&str) -> Option<Subject>) -> ExitCode {
     }
 }
 
+/// Serves the child protocol for one linked `subject`, given the rest of
+/// the command line (`--exercise NN_name [--check ID]...`): for runners
+/// that pick their subject some other way, like the project's fixture
+/// runner, which links a hundred implementations of each exercise.
+pub fn serve_subject(subject: Subject, args: impl Iterator<Item = String>) -> ExitCode {
+    match child_args(args) {
+        Some((exercise, only)) if exercise == subject.exercise() => serve(subject, &only),
+        Some((exercise, _)) => {
+            eprintln!(
+                "runner: asked for {exercise:?}, but this subject is {}",
+                subject.exercise()
+            );
+            ExitCode::from(2)
+        }
+        None => {
+            eprintln!("runner: usage: runner --exercise NN_name [--check ID]...");
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// `--exercise NN_name [--check ID]...`: the exercise and the checks to
 /// run (all when none is named); `None` when the arguments are not that.
 pub(crate) fn child_args(args: impl Iterator<Item = String>) -> Option<(String, Vec<String>)> {

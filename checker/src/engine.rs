@@ -6,9 +6,8 @@ use std::sync::{Once, mpsc};
 use std::thread;
 use std::time::Duration;
 
-use crate::check::{Body, Check, Failure, Observation, Verdict};
+use crate::check::{Body, Check, Failure, Observation, Site};
 use crate::scenario::panicked;
-use crate::source::Sources;
 
 /// Real time one check may take before it is reported as blocking. Correct
 /// solutions need milliseconds; this only stops code that blocks or spins.
@@ -78,13 +77,13 @@ pub fn observe(check: &Check, watchdog: Duration) -> Observation {
             let observation = match result {
                 Ok(Ok(value)) => Observation::Returned(value),
                 Ok(Err(failure)) => Observation::Failed(failure),
-                Err(payload) => Observation::Failed(panicked("the check".into(), payload)),
+                Err(payload) => Observation::Failed(panicked(Site::check(), payload)),
             };
             let _ = tx.send(observation);
         });
     if let Err(err) = spawned {
         return Observation::Failed(Failure {
-            call: "the check".into(),
+            site: Site::check(),
             kind: crate::check::FailureKind::Panicked {
                 message: format!("failed to start a thread for the check: {err}"),
                 location: None,
@@ -95,9 +94,4 @@ pub fn observe(check: &Check, watchdog: Duration) -> Observation {
         Ok(observation) => observation,
         Err(_) => Observation::Blocked { watchdog },
     }
-}
-
-/// Observes and judges a check in this process: what `cargo test` does.
-pub fn evaluate(check: &Check, sources: &Sources, watchdog: Duration) -> Verdict {
-    check.judge(&observe(check, watchdog), sources)
 }

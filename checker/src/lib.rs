@@ -37,6 +37,7 @@ pub mod export;
 mod files;
 pub mod fmt;
 pub mod grade;
+mod manifest;
 pub mod report;
 pub mod sandbox;
 pub mod scaffold;
@@ -45,6 +46,7 @@ pub mod source;
 pub mod student;
 pub mod subject;
 pub mod verify;
+pub mod wording;
 
 pub use check::{Check, Observation, Status, Verdict};
 pub use source::Sources;

@@ -11,7 +11,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRu
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-use crate::check::{Failure, FailureKind};
+use crate::check::{Failure, FailureKind, Site};
 use crate::engine::take_panic_location;
 
 /// Runtime time allowed to one call of student code unless a check says
@@ -42,9 +42,9 @@ pub(crate) struct Timed<T> {
 }
 
 /// Awaits student code, turning a panic or a never-ending future into a
-/// [`Failure`] that names `call` (written as the student would: `wait_n(3, 10s)`).
+/// [`Failure`] at `site`.
 pub(crate) async fn call<T>(
-    call: impl Into<String>,
+    site: Site,
     limit: Duration,
     fut: impl Future<Output = T>,
 ) -> Result<Timed<T>, Failure> {
@@ -54,20 +54,24 @@ pub(crate) async fn call<T>(
             value,
             elapsed: start.elapsed(),
         }),
-        Ok(Err(payload)) => Err(panicked(call.into(), payload)),
+        Ok(Err(payload)) => Err(panicked(site, payload)),
         Err(_) => Err(Failure {
-            call: call.into(),
+            site,
             kind: FailureKind::Pending { limit },
         }),
     }
 }
 
 /// Calls plain (non-async) student code, catching a panic.
-pub(crate) fn call_sync<T>(call: impl Into<String>, f: impl FnOnce() -> T) -> Result<T, Failure> {
-    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panicked(call.into(), payload))
+pub(crate) fn call_sync<T>(site: Site, f: impl FnOnce() -> T) -> Result<T, Failure> {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panicked(site, payload))
 }
 
-pub(crate) fn panicked(call: String, payload: Box<dyn std::any::Any + Send>) -> Failure {
+/// The failure a panic at `site` is, classified once, here: `todo!()` and
+/// `unimplemented!()` are told apart from other panics by std's own
+/// messages for them (their documented output), and the exercise the
+/// location lies in is looked up in the course's list.
+pub(crate) fn panicked(site: Site, payload: Box<dyn std::any::Any + Send>) -> Failure {
     let message = if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_owned()
     } else if let Some(s) = payload.downcast_ref::<String>() {
@@ -75,13 +79,22 @@ pub(crate) fn panicked(call: String, payload: Box<dyn std::any::Any + Send>) -> 
     } else {
         "a panic with a non-text payload".to_owned()
     };
-    Failure {
-        call,
-        kind: FailureKind::Panicked {
-            message,
-            location: take_panic_location(),
-        },
-    }
+    let location = take_panic_location();
+    let unimplemented = ["not yet implemented", "not implemented"]
+        .iter()
+        .any(|std_says| message == *std_says || message.starts_with(&format!("{std_says}: ")));
+    let kind = if unimplemented {
+        FailureKind::Unimplemented {
+            exercise: location
+                .as_deref()
+                .and_then(crate::check::exercise_of)
+                .map(str::to_owned),
+            location,
+        }
+    } else {
+        FailureKind::Panicked { message, location }
+    };
+    Failure { site, kind }
 }
 
 /// Every case a property check ran, in order: what went in, what came out.
@@ -154,12 +167,12 @@ impl<I, O> Cases<I, O> {
         match failing.into_iter().next() {
             None => crate::check::Verdict::pass(),
             Some((input, verdict)) => crate::check::Verdict {
-                message: format!(
+                message: crate::wording::said(format!(
                     "smallest failing input: {}. {} ({count} of {} inputs tried failed)",
                     show(input),
                     verdict.message,
                     self.cases.len()
-                ),
+                )),
                 ..verdict
             },
         }

@@ -37,7 +37,7 @@ pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
     }
     let exercise = subject.exercise();
     let crate_dir = Path::new(crate_dir);
-    let sources = Sources::read(&crate_dir.join("src"), &format!("exercises/{exercise}/src"));
+    let sources = compiled_sources(exercise, crate_dir);
     let config = std::fs::read_to_string(crate_dir.join("checks.yaml")).unwrap_or_default();
     let checks = match configured_checks(subject, crate_dir) {
         Ok(checks) => checks,
@@ -70,6 +70,7 @@ pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
         let children = Children {
             sandbox: &sandbox,
             runner: exe,
+            runner_args: Vec::new(),
             workdir: crate_dir.to_path_buf(),
             limits: budget.limits,
         };
@@ -120,6 +121,28 @@ pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
         }
     }
     conclusion.exit_code()
+}
+
+/// The exercise's sources as the compiler read them for its lib crate. This
+/// test binary lives in `target/<profile>/deps`, beside the lib's dep-info;
+/// without it (no path to this binary), [`Sources::compiled`] falls back to
+/// reading `src/`.
+fn compiled_sources(exercise: &str, crate_dir: &Path) -> Sources {
+    let krate = crate::exercises::EXERCISES
+        .iter()
+        .find(|(dir, _)| *dir == exercise)
+        .map_or(exercise, |(_, krate)| *krate);
+    let deps = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    Sources::compiled(
+        &deps,
+        krate,
+        crate_dir,
+        crate_dir,
+        &format!("exercises/{exercise}"),
+    )
 }
 
 /// Whether libtest's filter and skip arguments select the check `id`.

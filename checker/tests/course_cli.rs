@@ -172,18 +172,12 @@ fn a_check_added_by_yaml_alone_runs_in_cargo_test_and_in_grade() {
     let mut yaml = std::fs::read_to_string(&config).unwrap();
     yaml.push_str(
         "  - id: three_waits_from_yaml\n    points: 3\n    case:\n      n: 3\n      max_delay: 2s\n      \
-         delays: [2s, 500ms, 1s]\n      expect:\n        length: 3\n        ascending: true\n        elapsed: 2s\n",
+         delays: [2s, 500ms, 1s]\n      values: [1s, 2s, 500ms]\n      expect:\n        length: 3\n        \
+         completion_order: true\n        elapsed: 2s\n",
     );
     std::fs::write(&config, yaml).unwrap();
     // wait_n solved, and the wait_random its "own" check runs through.
-    for exercise in ["00_wait_random", "01_wait_n"] {
-        let rel = format!("{exercise}/src/lib.rs");
-        std::fs::copy(
-            root().join("solutions").join(&rel),
-            course.join("exercises").join(&rel),
-        )
-        .unwrap();
-    }
+    solve(&course, &["00_wait_random", "01_wait_n"]);
 
     let test = Command::new(env!("CARGO"))
         .args(["test", "-p", "wait_n"])
@@ -233,14 +227,33 @@ fn a_check_added_by_yaml_alone_runs_in_cargo_test_and_in_grade() {
     assert_eq!((check.status, check.score), (checker::Status::Passed, 3.0));
 }
 
+/// The export of a course that hides a case (`many_waits`) and a Rust check
+/// (`no_sort`, whose code ships with the checker, so the export withholds
+/// it): no secret leaves, and `cargo test -p <exercise>` in the export runs
+/// the public checks, where it once refused its own checks.yaml.
 #[test]
 fn the_student_export_holds_no_secrets_and_runs_its_checks() {
     let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let course = copy_course("export-source");
+    let config = course.join("exercises/01_wait_n/checks.yaml");
+    let yaml = std::fs::read_to_string(&config).unwrap();
+    let hidden_rust = yaml.replace("  - id: no_sort\n", "  - id: no_sort\n    hidden: true\n");
+    assert_ne!(hidden_rust, yaml, "wait_n lists the Rust check no_sort");
+    std::fs::write(&config, hidden_rust).unwrap();
     let out = root().join("target/course-copy/export");
     let _ = std::fs::remove_dir_all(&out);
-    let exported = checker(&["export", "--student", out.to_str().unwrap()]);
+    let export = |out: &Path| {
+        checker(&[
+            "export",
+            "--student",
+            out.to_str().unwrap(),
+            "--course",
+            course.to_str().unwrap(),
+        ])
+    };
+    let exported = export(&out);
     assert!(exported.status.success(), "{}", text(&exported));
-    let again = checker(&["export", "--student", out.to_str().unwrap()]);
+    let again = export(&out);
     assert_eq!(
         again.status.code(),
         Some(checker::exit_code::IO),
@@ -318,21 +331,59 @@ fn the_student_export_holds_no_secrets_and_runs_its_checks() {
             );
         }
     }
+    // The hidden Rust check is withheld, by id only.
+    let rel = "exercises/01_wait_n/checks.yaml";
+    let exported = std::fs::read_to_string(out.join(rel)).unwrap();
+    let public = checker::course::parse(rel, "01_wait_n", &exported).unwrap();
+    assert_eq!(public.withheld, ["no_sort"], "{exported}");
+    let ids: Vec<_> = public.checks.iter().map(|e| e.id.as_str()).collect();
     assert!(
-        std::fs::read_to_string(out.join("exercises/01_wait_n/checks.yaml"))
-            .unwrap()
-            .contains("five_waits")
+        ids.contains(&"five_waits") && ids.contains(&"concurrent"),
+        "{ids:?}"
     );
+    assert!(!ids.contains(&"no_sort"), "{ids:?}");
+    assert!(public.checks.iter().all(|e| !e.hidden), "{exported}");
 
-    // It builds, and the stub fails its checks saying it is not implemented.
-    let test = Command::new(env!("CARGO"))
-        .args(["test", "-p", "wait_n"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", shared_target())
-        .output()
-        .unwrap();
-    let text = text(&test);
-    assert!(!test.status.success(), "{text}");
+    // It builds, and the stub fails its checks saying it is not
+    // implemented: the config is accepted, the withheld check not shown.
+    let cargo_test = |package: &str| {
+        let test = Command::new(env!("CARGO"))
+            .args(["test", "--offline", "-p", package])
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", shared_target())
+            .output()
+            .unwrap();
+        (test.status.success(), text(&test))
+    };
+    let (passed, text) = cargo_test("wait_n");
+    assert!(!passed, "{text}");
     assert!(text.contains("wait_n is not implemented yet"), "{text}");
     assert!(text.contains("test result: FAILED"), "{text}");
+    assert!(!text.contains("is invalid"), "{text}");
+    assert!(!text.contains("no_sort"), "{text}");
+
+    // The reference solutions pass every public check.
+    solve(&out, &["00_wait_random", "01_wait_n"]);
+    for (package, check) in [("wait_random", "within_range"), ("wait_n", "concurrent")] {
+        let (passed, text) = cargo_test(package);
+        assert!(passed, "{text}");
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("test {check} ")) && l.ends_with("... ok")),
+            "{text}"
+        );
+        assert!(!text.contains("no_sort"), "{text}");
+    }
+}
+
+/// Puts the reference solutions of `exercises` into the course copy `course`.
+fn solve(course: &Path, exercises: &[&str]) {
+    for exercise in exercises {
+        let rel = format!("{exercise}/src/lib.rs");
+        std::fs::copy(
+            root().join("solutions").join(&rel),
+            course.join("exercises").join(&rel),
+        )
+        .unwrap();
+    }
 }

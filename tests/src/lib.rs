@@ -168,15 +168,65 @@ pub fn configured(entry: &Entry) -> Vec<Check> {
     checker::course::configured_checks(subject, &dir).unwrap_or_default()
 }
 
-/// Runs every check of every entry `rounds` times, many at once: most
-/// checks finish in milliseconds, and the ones that block wait on the
-/// watchdog, not the CPU.
-pub fn judge_all(entries: &[Entry], rounds: usize) -> Vec<Judged> {
-    use_reference_solutions_as_own();
-    let watchdog = checker::engine::watchdog();
-    let jobs: VecDeque<(usize, Entry, Check)> = entries
+/// How many children judge at once. Each runs all of one entry's checks on
+/// threads of its own; more than this on two cores starves the wall-clock
+/// watchdog that tells blocking code from slow code.
+const CHILDREN_AT_ONCE: usize = 6;
+
+/// The fixture runner's argument that names the entry a child serves.
+pub const ENTRY_ARG: &str = "--entry";
+
+/// What the fixture runner does when started as a child of [`judge_all`]
+/// (or as the sandbox's launcher); `None` when the command line is neither,
+/// and the caller goes on with its own job.
+pub fn serve_child() -> Option<std::process::ExitCode> {
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        Some(checker::sandbox::launch::SUBCOMMAND) => Some(checker::sandbox::launch::main(
+            &args.next().unwrap_or_default(),
+        )),
+        Some(ENTRY_ARG) => {
+            let path = args.next().unwrap_or_default();
+            let Some(subject) = entries()
+                .into_iter()
+                .find(|e| e.path == path)
+                .and_then(|e| e.subject)
+            else {
+                eprintln!("fixture runner: no entry {path:?}");
+                return Some(std::process::ExitCode::from(2));
+            };
+            use_reference_solutions_as_own();
+            Some(checker::child::serve_subject(subject, args))
+        }
+        _ => None,
+    }
+}
+
+/// The sandbox the children run in: bubblewrap, as `checker grade` uses by
+/// default, where this machine has it; else none, which `checker verify`
+/// reports (`CHECKER_SANDBOX=none` asks for none).
+pub fn sandbox(runner: &std::path::Path) -> checker::sandbox::Sandbox {
+    use checker::sandbox::{Mode, Sandbox};
+    let none =
+        || Sandbox::prepare(Mode::None, runner.to_path_buf()).expect("no sandbox needs nothing");
+    if std::env::var("CHECKER_SANDBOX").as_deref() == Ok("none") {
+        return none();
+    }
+    Sandbox::prepare(Mode::Bwrap, runner.to_path_buf()).unwrap_or_else(|err| {
+        eprintln!("note: judging without a sandbox: {err}");
+        none()
+    })
+}
+
+/// Runs every check of every entry `rounds` times, each round in a child of
+/// `runner` (this crate's `judge-fixtures` binary) through the protocol,
+/// limits and sandbox `checker grade` uses: the one way checks run.
+pub fn judge_all(entries: &[Entry], rounds: usize, runner: &std::path::Path) -> Vec<Judged> {
+    let sandbox = sandbox(runner);
+    let jobs: VecDeque<(usize, Entry, Vec<Check>)> = entries
         .iter()
-        .flat_map(|e| configured(e).into_iter().map(move |c| (*e, c)))
+        .map(|e| (*e, configured(e)))
+        .filter(|(_, checks)| !checks.is_empty())
         .enumerate()
         .map(|(i, (e, c))| (i, e, c))
         .collect();
@@ -184,33 +234,58 @@ pub fn judge_all(entries: &[Entry], rounds: usize) -> Vec<Judged> {
     let queue = Mutex::new(jobs);
     let done = Mutex::new(Vec::with_capacity(total));
     std::thread::scope(|scope| {
-        for _ in 0..32 {
+        for _ in 0..CHILDREN_AT_ONCE {
             scope.spawn(|| {
                 loop {
-                    let Some((i, entry, check)) = queue.lock().unwrap().pop_front() else {
+                    let Some((i, entry, checks)) = queue.lock().unwrap().pop_front() else {
                         break;
                     };
                     let sources = entry.sources();
-                    let verdicts: Vec<_> = (0..rounds)
-                        .map(|_| checker::engine::evaluate(&check, &sources, watchdog))
+                    let config_path = root()
+                        .join("exercises")
+                        .join(entry.exercise)
+                        .join("checks.yaml");
+                    let config = std::fs::read_to_string(config_path).unwrap_or_default();
+                    let args = [ENTRY_ARG.to_owned(), entry.path.to_owned()];
+                    let rounds: Vec<Vec<checker::Verdict>> = (0..rounds)
+                        .map(|_| {
+                            checker::grade::observe::judge_in_children(
+                                &sandbox,
+                                runner,
+                                &args,
+                                entry.exercise,
+                                &config,
+                                &checks,
+                                &sources,
+                            )
+                        })
                         .collect();
-                    let judged = Judged {
-                        kind: entry.kind,
-                        exercise: entry.exercise.to_owned(),
-                        path: entry.path.to_owned(),
-                        declared: entry.declared_failures(),
-                        check: check.id.clone(),
-                        uses_own_earlier: check.uses_own_earlier,
-                        statuses: verdicts.iter().map(|v| v.status).collect(),
-                        message: verdicts
-                            .first()
-                            .map(|v| v.message.clone())
-                            .unwrap_or_default(),
-                        hint: verdicts
-                            .first()
-                            .and_then(|v| v.hint.clone())
-                            .unwrap_or_default(),
-                    };
+                    let judged: Vec<Judged> = checks
+                        .iter()
+                        .enumerate()
+                        .map(|(k, check)| {
+                            let verdicts: Vec<&checker::Verdict> =
+                                rounds.iter().map(|r| &r[k]).collect();
+                            Judged {
+                                kind: entry.kind,
+                                exercise: entry.exercise.to_owned(),
+                                path: entry.path.to_owned(),
+                                declared: entry.declared_failures(),
+                                check: check.id.clone(),
+                                uses_own_earlier: check.uses_own_earlier,
+                                statuses: verdicts.iter().map(|v| v.status).collect(),
+                                cause: verdicts.first().and_then(|v| v.cause.clone()),
+                                message: verdicts
+                                    .first()
+                                    .map(|v| v.message.clone())
+                                    .unwrap_or_default(),
+                                hint: verdicts
+                                    .first()
+                                    .and_then(|v| v.hint.clone())
+                                    .unwrap_or_default(),
+                            }
+                        })
+                        .collect();
                     done.lock().unwrap().push((i, judged));
                 }
             });
@@ -218,5 +293,5 @@ pub fn judge_all(entries: &[Entry], rounds: usize) -> Vec<Judged> {
     });
     let mut done = done.into_inner().unwrap();
     done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, j)| j).collect()
+    done.into_iter().flat_map(|(_, j)| j).collect()
 }

@@ -16,9 +16,14 @@ fn rounds() -> usize {
         .unwrap_or(3)
 }
 
+/// The fixture runner the checks run in, as children.
+fn runner() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_BIN_EXE_judge-fixtures"))
+}
+
 fn judged() -> &'static [Judged] {
     static JUDGED: OnceLock<Vec<Judged>> = OnceLock::new();
-    JUDGED.get_or_init(|| judge_all(&entries(), rounds()))
+    JUDGED.get_or_init(|| judge_all(&entries(), rounds(), runner()))
 }
 
 fn problems() -> &'static [Problem] {

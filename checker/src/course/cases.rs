@@ -3,7 +3,7 @@
 //!
 //! | exercise | a case says | it can expect |
 //! |---|---|---|
-//! | `01_wait_n`, `04_task_wait_n` | `n`, `max_delay`, optional `delays` the earlier function returns, `own: true` to use the student's own earlier exercise | `length`, `ascending`, `each_within`, `elapsed` (`longest`, `sum` or a duration), `calls`, `calls_with`, `returns_delays` |
+//! | `01_wait_n`, `04_task_wait_n` | `n`, `max_delay`, optional `delays` the earlier function waits and `values` it returns (default: the delays), `own: true` to use the student's own earlier exercise | `length`, `completion_order`, `each_within`, `elapsed` (`longest`, `sum` or a duration), `calls`, `calls_with`, `returns_delays` |
 //! | `02_measure_time` | `n`, `max_delay`, `wait_n_takes` | `returns` (a duration, to the 1 ms tick) |
 //! | `05_async_generator` | `first_ask` and `gap`, when the consumer asks for values | `count`, `each_after_request`, `arrivals` (times since creation), `values_within` (`[low, high]`) |
 
@@ -38,10 +38,14 @@ pub struct WaitsCase {
     /// Their limit.
     #[serde(deserialize_with = "duration")]
     pub max_delay: Duration,
-    /// What the earlier function returns, in call order; default: spread
-    /// over `[0, max_delay]`.
+    /// How long each call of the earlier function waits, in call order;
+    /// default: spread over `[0, max_delay]`.
     #[serde(default, deserialize_with = "durations")]
     pub delays: Vec<Duration>,
+    /// What each call returns, when it is not the time it waited (one per
+    /// delay): lets a case tell completion order from order by value.
+    #[serde(default, deserialize_with = "durations")]
+    pub values: Vec<Duration>,
     /// Run with the student's own earlier exercise instead of the probe's script.
     #[serde(default)]
     pub own: bool,
@@ -55,8 +59,9 @@ pub struct WaitsCase {
 pub struct WaitsExpect {
     /// Number of delays returned.
     pub length: Option<usize>,
-    /// Delays ascending (same-tick ties allowed).
-    pub ascending: Option<bool>,
+    /// The earlier function's values in the order their waits completed
+    /// (same-tick waits in either order).
+    pub completion_order: Option<bool>,
     /// Every delay at most this.
     #[serde(default, deserialize_with = "opt_duration")]
     pub each_within: Option<Duration>,
@@ -162,7 +167,20 @@ impl CaseSpec {
     /// inside the case and the message.
     pub fn parse(exercise: &str, value: &Value) -> Result<CaseSpec, (String, String)> {
         match exercise {
-            "01_wait_n" | "04_task_wait_n" => typed(value).map(CaseSpec::Waits),
+            "01_wait_n" | "04_task_wait_n" => {
+                let case: WaitsCase = typed(value)?;
+                if !case.values.is_empty() && case.values.len() != case.delays.len() {
+                    return Err((
+                        "values".into(),
+                        format!(
+                            "expected one value per delay: {} delays, {} values",
+                            case.delays.len(),
+                            case.values.len()
+                        ),
+                    ));
+                }
+                Ok(CaseSpec::Waits(case))
+            }
             "02_measure_time" => typed(value).map(CaseSpec::MeasureTime),
             "05_async_generator" => typed(value).map(CaseSpec::Generator),
             other => Err((
@@ -218,109 +236,103 @@ fn waits_case(
     } else {
         probe_core::Mode::Scripted
     };
-    let scenario_case = case.clone();
+    let script: Vec<probe_core::Wait> = if case.values.is_empty() {
+        case.delays
+            .iter()
+            .copied()
+            .map(probe_core::Wait::honest)
+            .collect()
+    } else {
+        case.delays
+            .iter()
+            .zip(&case.values)
+            .map(|(&wait, &value)| probe_core::Wait { wait, value })
+            .collect()
+    };
+    let (n, max_delay) = (case.n, case.max_delay);
     Check::runtime(
         id,
         &name,
         &hint,
-        move || {
-            waits::run(
-                f,
-                flavour,
-                mode,
-                scenario_case.n,
-                scenario_case.max_delay,
-                scenario_case.delays.clone(),
-            )
-        },
-        move |r: &waits::Run| judge_waits(&case.expect, r, flavour),
+        move || waits::run(f, flavour, mode, n, max_delay, script.clone()),
+        move |r: &waits::WaitsRun| judge_waits(&case.expect, r, flavour),
     )
 }
 
-fn judge_waits(expect: &WaitsExpect, r: &waits::Run, flavour: waits::Flavour) -> Verdict {
+/// Each expectation is the Rust checks' own predicate ([`waits::expect`]);
+/// only `each_within` and the `sum` and exact forms of `elapsed` exist here
+/// alone.
+fn judge_waits(expect: &WaitsExpect, r: &waits::WaitsRun, flavour: waits::Flavour) -> Verdict {
+    use waits::expect as rule;
     let call = r.call(flavour);
-    let callee = flavour.callee();
     let returned = show_durations(&r.returned);
-    if let Some(length) = expect.length
-        && r.returned.len() != length
-    {
-        return Verdict::fail(format!(
-            "{call} returned {} delays {returned}; expected {length}",
-            r.returned.len()
-        ));
+    let mut verdicts: Vec<Box<dyn Fn() -> Verdict + '_>> = Vec::new();
+    if let Some(length) = expect.length {
+        verdicts.push(Box::new(move || rule::length(r, flavour, length)));
     }
-    if expect.returns_delays == Some(true) && !r.returned_what_callee_gave() {
-        return Verdict::fail(format!(
-            "{call} returned {returned}; {callee} returned {}",
-            show_durations(&r.completed())
-        ));
+    if expect.returns_delays == Some(true) {
+        verdicts.push(Box::new(move || rule::callee_values(r, flavour)));
     }
-    if expect.ascending == Some(true)
-        && !r
-            .returned
-            .windows(2)
-            .all(|w| tick_ceil(w[0]) <= tick_ceil(w[1]))
-    {
-        return Verdict::fail(format!(
-            "{call} returned {returned}, not in ascending (completion) order"
-        ));
+    if expect.completion_order == Some(true) {
+        verdicts.push(Box::new(move || rule::completion_order(r, flavour)));
     }
-    if let Some(limit) = expect.each_within
-        && let Some(d) = r.returned.iter().find(|d| **d > limit)
-    {
-        return Verdict::fail(format!(
-            "{call} returned {returned}, with {} above {}",
-            secs(*d),
-            secs(limit)
-        ));
-    }
-    if let Some(elapsed) = expect.elapsed {
-        let delays = if r.calls.is_empty() {
-            r.returned.clone()
-        } else {
-            r.completed()
-        };
-        let (low, high, what) = match elapsed {
-            Elapsed::Longest => {
-                let longest = delays.iter().copied().max().unwrap_or_default();
-                (
-                    longest,
-                    tick_ceil(longest),
-                    format!("the longest delay, {}", secs(longest)),
-                )
+    if let Some(limit) = expect.each_within {
+        let (call, returned) = (call.clone(), returned.clone());
+        verdicts.push(Box::new(move || {
+            match r.returned.iter().find(|d| **d > limit) {
+                Some(d) => Verdict::fail(format!(
+                    "{call} returned {returned}, with {} above {}",
+                    secs(*d),
+                    secs(limit)
+                )),
+                None => Verdict::pass(),
             }
-            Elapsed::Sum => {
+        }));
+    }
+    match expect.elapsed {
+        Some(Elapsed::Longest) => verdicts.push(Box::new(move || rule::takes_longest(r, flavour))),
+        Some(Elapsed::Sum) => {
+            let call = call.clone();
+            verdicts.push(Box::new(move || {
+                let delays = if r.calls.is_empty() {
+                    r.returned.clone()
+                } else {
+                    r.completed()
+                };
                 let sum: Duration = delays.iter().sum();
                 let ticks: Duration = delays.iter().map(|d| tick_ceil(*d)).sum();
-                (sum, ticks, format!("the sum of the delays, {}", secs(sum)))
-            }
-            Elapsed::Exactly(d) => (d, tick_ceil(d), secs(d)),
-        };
-        if r.elapsed < low || r.elapsed > high {
-            return Verdict::fail(format!(
-                "{call} took {} of runtime time; expected {what}",
-                secs(r.elapsed)
-            ));
+                Verdict::expect(r.elapsed >= sum && r.elapsed <= ticks, || {
+                    format!(
+                        "{call} took {} of runtime time; expected the sum of the delays, {}",
+                        secs(r.elapsed),
+                        secs(sum)
+                    )
+                })
+            }))
         }
+        Some(Elapsed::Exactly(d)) => {
+            let call = call.clone();
+            verdicts.push(Box::new(move || {
+                Verdict::expect(r.elapsed >= d && r.elapsed <= tick_ceil(d), || {
+                    format!(
+                        "{call} took {} of runtime time; expected {}",
+                        secs(r.elapsed),
+                        secs(d)
+                    )
+                })
+            }))
+        }
+        None => {}
     }
-    if let Some(calls) = expect.calls
-        && r.calls.len() != calls
-    {
-        return Verdict::fail(format!(
-            "{call} called {callee} {} times; expected {calls}",
-            r.calls.len()
-        ));
+    if let Some(calls) = expect.calls {
+        verdicts.push(Box::new(move || rule::calls(r, flavour, calls)));
     }
-    if let Some(with) = expect.calls_with
-        && let Some(c) = r.calls.iter().find(|c| c.args != with)
-    {
-        return Verdict::fail(format!(
-            "{call} called {callee}({}); expected max_delay {}",
-            secs(c.args),
-            secs(with)
-        ));
+    if let Some(with) = expect.calls_with {
+        verdicts.push(Box::new(move || rule::calls_with(r, flavour, with)));
     }
-    Verdict::pass()
+    verdicts
+        .into_iter()
+        .fold(Verdict::pass(), |verdict, next| verdict.and_then(next))
 }
 
 fn measure_time_case(id: &str, case: MeasureTimeCase, f: probe_core::sig::MeasureTime) -> Check {

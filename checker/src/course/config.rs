@@ -24,6 +24,13 @@ pub struct ExerciseConfig {
     pub title: String,
     /// `checks`, in the order they run and are reported.
     pub checks: Vec<CheckEntry>,
+    /// `withheld`: Rust checks of the exercise that this copy of the course
+    /// neither lists nor runs. Only `checker export` writes it, for the
+    /// hidden Rust checks it takes out of a student copy (their code ships
+    /// with the checker, their configuration does not); `checker grade`
+    /// and `checker verify` refuse a course that has one
+    /// ([`super::configure_course`]).
+    pub withheld: Vec<String>,
 }
 
 /// One entry of `checks`.
@@ -103,6 +110,7 @@ pub fn parse(file: &str, exercise: &str, text: &str) -> Result<ExerciseConfig, V
     let mut format_version = None;
     let mut title = None;
     let mut checks = Vec::new();
+    let mut withheld = Vec::new();
     for (key, value) in &top {
         match key.as_str() {
             Some("format-version") => match value.as_u64() {
@@ -126,9 +134,23 @@ pub fn parse(file: &str, exercise: &str, text: &str) -> Result<ExerciseConfig, V
                 }
                 None => errors.push("checks", format!("expected a list of checks, got {}", show(value))),
             },
+            Some("withheld") => match value.as_sequence() {
+                Some(ids) => {
+                    for (i, id) in ids.iter().enumerate() {
+                        match id.as_str() {
+                            Some(id) if is_id(id) => withheld.push((i, id.to_owned())),
+                            _ => errors.push(
+                                format!("withheld[{i}]"),
+                                format!("expected a Rust check's id in snake_case (a-z, 0-9, _), got {}", show(id)),
+                            ),
+                        }
+                    }
+                }
+                None => errors.push("withheld", format!("expected a list of check ids, got {}", show(value))),
+            },
             _ => errors.push(
                 key_text(key),
-                "unknown key; the top level has format-version, title and checks",
+                "unknown key; the top level has format-version, title, checks and withheld",
             ),
         }
     }
@@ -162,11 +184,28 @@ pub fn parse(file: &str, exercise: &str, text: &str) -> Result<ExerciseConfig, V
             );
         }
     }
+    let mut seen_withheld = std::collections::BTreeSet::new();
+    for (i, id) in &withheld {
+        if !seen_withheld.insert(id) {
+            errors.push(
+                format!("withheld[{i}]"),
+                format!("duplicate id {id:?}; list each withheld check once"),
+            );
+        } else if seen.contains(id) {
+            errors.push(
+                format!("withheld[{i}]"),
+                format!(
+                    "{id:?} is also listed under `checks`; a check is either listed or withheld: remove it here"
+                ),
+            );
+        }
+    }
     if errors.list.is_empty() {
         Ok(ExerciseConfig {
             format_version: FORMAT_VERSION,
             title: title.unwrap_or_default(),
             checks,
+            withheld: withheld.into_iter().map(|(_, id)| id).collect(),
         })
     } else {
         Err(errors.list)
@@ -340,6 +379,14 @@ mod tests {
             }
         );
         assert_eq!(config.checks[1].points, 1.0, "points default to 1");
+        assert!(config.withheld.is_empty(), "nothing is withheld by default");
+    }
+
+    #[test]
+    fn an_exported_file_lists_its_withheld_checks() {
+        let yaml = "format-version: 1\ntitle: wait_n\nchecks:\n  - id: concurrent\nwithheld: [no_sort, zero_waits]\n";
+        let config = parse(FILE, "01_wait_n", yaml).unwrap();
+        assert_eq!(config.withheld, ["no_sort", "zero_waits"]);
     }
 
     #[test]
@@ -402,6 +449,22 @@ mod tests {
                 "checks[0].case.expect.lenght: unknown field `lenght`, expected one of `length`",
             ),
             ("format-version: 1\ntitle: t\nchecks: [\n", "not valid YAML"),
+            (
+                "format-version: 1\ntitle: t\nchecks: []\nwithheld: no_sort\n",
+                "withheld: expected a list of check ids, got \"no_sort\"",
+            ),
+            (
+                "format-version: 1\ntitle: t\nchecks: []\nwithheld: [no_sort, No-Sort]\n",
+                "withheld[1]: expected a Rust check's id in snake_case",
+            ),
+            (
+                "format-version: 1\ntitle: t\nchecks: []\nwithheld: [no_sort, no_sort]\n",
+                "withheld[1]: duplicate id \"no_sort\"",
+            ),
+            (
+                "format-version: 1\ntitle: t\nchecks:\n  - id: no_sort\nwithheld: [no_sort]\n",
+                "withheld[0]: \"no_sort\" is also listed under `checks`",
+            ),
         ];
         for (yaml, want) in table {
             let got = errors(yaml);

@@ -36,7 +36,12 @@ pub fn load(exercise_dir: &Path, exercise: &str) -> Result<ExerciseConfig, Vec<C
 /// The subject's checks as `config` lists them: in its order, with its
 /// names, points, hints and hidden flags, plus its declarative cases.
 /// Every problem is reported at once: ids that name no check, and Rust
-/// checks the file does not list.
+/// checks the file neither lists nor withholds.
+///
+/// A withheld Rust check (`withheld:`, which only a student export has) is
+/// left out: students' `cargo test` neither runs nor shows it. The
+/// instructors' commands read the course through [`configure_course`],
+/// which refuses `withheld`.
 pub fn configure(
     subject: Subject,
     config: &ExerciseConfig,
@@ -74,12 +79,25 @@ pub fn configure(
         check.hidden = entry.hidden;
         out.push(check);
     }
+    for (i, id) in config.withheld.iter().enumerate() {
+        if !registered.iter().any(|c| &c.id == id) {
+            let ids: Vec<_> = registered.iter().map(|c| c.id.as_str()).collect();
+            errors.push(ConfigError {
+                file: file.clone(),
+                path: format!("withheld[{i}]"),
+                message: format!(
+                    "no Rust check {id:?} in {exercise}; its Rust checks are {}; only Rust checks are withheld",
+                    ids.join(", ")
+                ),
+            });
+        }
+    }
     for check in &registered {
-        if !config
+        let listed = config
             .checks
             .iter()
-            .any(|e| e.id == check.id && e.case.is_none())
-        {
+            .any(|e| e.id == check.id && e.case.is_none());
+        if !listed && !config.withheld.contains(&check.id) {
             errors.push(ConfigError {
                 file: file.clone(),
                 path: "checks".into(),
@@ -97,10 +115,100 @@ pub fn configure(
     }
 }
 
+/// [`configure`] for the instructors' course, as `checker grade`,
+/// `checker verify` and `checker export` read it: a `withheld` list is
+/// refused. Only `checker export` writes one, into a student copy; in a
+/// course it would leave its checks ungraded without a word, where
+/// `hidden: true` grades them and keeps them from students.
+pub fn configure_course(
+    subject: Subject,
+    config: &ExerciseConfig,
+) -> Result<Vec<Check>, Vec<ConfigError>> {
+    let refused = (!config.withheld.is_empty()).then(|| ConfigError {
+        file: config_path(subject.exercise()),
+        path: "withheld".into(),
+        message: "only `checker export` writes this list, into a student copy; grade and verify the instructors' course, which lists every check (`hidden: true` keeps one from students)".into(),
+    });
+    match (configure(subject, config), refused) {
+        (Ok(checks), None) => Ok(checks),
+        (Ok(_), Some(refused)) => Err(vec![refused]),
+        (Err(mut errors), refused) => {
+            errors.extend(refused);
+            Err(errors)
+        }
+    }
+}
+
 /// Loads and applies an exercise's configuration in one step.
 pub fn configured_checks(
     subject: Subject,
     exercise_dir: &Path,
 ) -> Result<Vec<Check>, Vec<ConfigError>> {
     configure(subject, &load(exercise_dir, subject.exercise())?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = "exercises/01_wait_n/checks.yaml";
+
+    /// Every Rust check of wait_n listed, but those in `withheld`.
+    fn config(withheld: &[&str]) -> ExerciseConfig {
+        let subject = Subject::unlinked("01_wait_n").unwrap();
+        let mut yaml = String::from("format-version: 1\ntitle: wait_n\nchecks:\n");
+        for check in checks(subject) {
+            if !withheld.contains(&check.id.as_str()) {
+                yaml.push_str(&format!("  - id: {}\n", check.id));
+            }
+        }
+        yaml.push_str(&format!("withheld: [{}]\n", withheld.join(", ")));
+        parse(FILE, "01_wait_n", &yaml).unwrap()
+    }
+
+    fn ids(checks: &[Check]) -> Vec<&str> {
+        checks.iter().map(|c| c.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_withheld_rust_check_is_neither_required_nor_run() {
+        let subject = Subject::unlinked("01_wait_n").unwrap();
+        let checks = configure(subject, &config(&["no_sort"])).unwrap();
+        assert!(!ids(&checks).contains(&"no_sort"), "{:?}", ids(&checks));
+        assert!(ids(&checks).contains(&"concurrent"));
+    }
+
+    #[test]
+    fn a_withheld_id_must_name_a_rust_check() {
+        let subject = Subject::unlinked("01_wait_n").unwrap();
+        let mut config = config(&[]);
+        config.withheld = vec!["no_sort".into(), "five_waits".into()];
+        config.checks.retain(|e| e.id != "no_sort");
+        let errors: Vec<_> = configure(subject, &config)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(
+            errors[0].starts_with(&format!(
+                "{FILE}: withheld[1]: no Rust check \"five_waits\" in 01_wait_n; its Rust checks are "
+            )),
+            "{errors:#?}"
+        );
+    }
+
+    #[test]
+    fn the_instructors_course_may_not_withhold() {
+        let subject = Subject::unlinked("01_wait_n").unwrap();
+        let errors = configure_course(subject, &config(&["no_sort"])).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(
+            errors[0].to_string().starts_with(&format!(
+                "{FILE}: withheld: only `checker export` writes this list"
+            )),
+            "{errors:#?}"
+        );
+        assert!(configure_course(subject, &config(&[])).is_ok());
+    }
 }

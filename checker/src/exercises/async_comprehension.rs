@@ -5,7 +5,7 @@ use std::time::Duration;
 use probe_core::{Mode, Session, StreamRecord, sig};
 use serde::{Deserialize, Serialize};
 
-use crate::check::{Check, Failure, Verdict};
+use crate::check::{Check, Failure, Site, Verdict};
 use crate::fmt::{numbers, secs};
 use crate::scenario::{CALL_LIMIT, call, paused};
 
@@ -36,7 +36,12 @@ fn run(f: sig::AsyncComprehension, mode: Mode) -> Result<Run, Failure> {
             scripted.iter().map(|v| 10.0 - v).collect(),
         ]);
         let _installed = session.install();
-        let t = call("async_comprehension()", CALL_LIMIT, f()).await?;
+        let t = call(
+            Site::called("async_comprehension", "async_comprehension()"),
+            CALL_LIMIT,
+            f(),
+        )
+        .await?;
         Ok(Run {
             scripted,
             returned: t.value,

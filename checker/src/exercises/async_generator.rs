@@ -8,7 +8,7 @@ use probe_core::{Item, sig};
 use serde::{Deserialize, Serialize};
 use tokio::time::{Instant, sleep};
 
-use crate::check::{Check, Failure, Verdict};
+use crate::check::{Check, Failure, Site, Verdict};
 use crate::fmt::{numbers, secs, tick_ceil};
 use crate::scenario::{call, call_sync, paused};
 
@@ -57,14 +57,21 @@ pub(crate) async fn consume(
     gap: Duration,
 ) -> Result<Consumed, Failure> {
     let origin = Instant::now();
-    let mut stream = call_sync("async_generator()", f)?;
+    let mut stream = call_sync(Site::called("async_generator", "async_generator()"), f)?;
     sleep(first_ask).await;
     let mut items = Vec::new();
     let mut ended = None;
     while items.len() < CAP {
         let requested = origin.elapsed();
         let text = format!("async_generator(): asking for value {}", items.len() + 1);
-        match call(text, VALUE_LIMIT, stream.next()).await?.value {
+        match call(
+            Site::called("async_generator", text),
+            VALUE_LIMIT,
+            stream.next(),
+        )
+        .await?
+        .value
+        {
             Some(value) => items.push(Item {
                 requested,
                 delivered: origin.elapsed(),

@@ -5,7 +5,7 @@ use std::time::Duration;
 use probe_core::{Call, Mode, Session, sig};
 use serde::{Deserialize, Serialize};
 
-use crate::check::{Check, Failure, Verdict};
+use crate::check::{Check, Failure, Site, Verdict};
 use crate::fmt::{durations, secs, tick_ceil};
 use crate::scenario::{CALL_LIMIT, call, paused};
 
@@ -37,7 +37,12 @@ fn run(f: sig::MeasureRuntime, mode: Mode, each: Vec<Duration>) -> Result<Run, F
         let times = each.iter().copied().chain(std::iter::repeat_n(longest, 8));
         session.script_async_comprehension(times.map(|t| (t, values.clone())));
         let _installed = session.install();
-        let t = call("measure_runtime()", CALL_LIMIT, f()).await?;
+        let t = call(
+            Site::called("measure_runtime", "measure_runtime()"),
+            CALL_LIMIT,
+            f(),
+        )
+        .await?;
         Ok(Run {
             each,
             returned: t.value,

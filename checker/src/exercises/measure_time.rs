@@ -5,7 +5,7 @@ use std::time::Duration;
 use probe_core::{Call, Mode, Session, sig};
 use serde::{Deserialize, Serialize};
 
-use crate::check::{Check, Failure, Verdict};
+use crate::check::{Check, Failure, Site, Verdict};
 use crate::fmt::{durations, secs};
 use crate::scenario::{CALL_LIMIT, call, paused};
 
@@ -47,7 +47,10 @@ pub(crate) fn run(
         session.script_wait_n(script);
         let _installed = session.install();
         let t = call(
-            format!("measure_time({n}, {})", secs(max_delay)),
+            Site::called(
+                "measure_time",
+                format!("measure_time({n}, {})", secs(max_delay)),
+            ),
             CALL_LIMIT,
             f(n, max_delay),
         )
@@ -160,7 +163,7 @@ pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
                     let session = Session::new(Mode::Scripted);
                     session.script_wait_n(std::iter::repeat_n(long, 8));
                     let _installed = session.install();
-                    let t = call("measure_time(4, 10s)", CALL_LIMIT * 1_000, f(4, Duration::from_secs(10))).await?;
+                    let t = call(Site::called("measure_time", "measure_time(4, 10s)"), CALL_LIMIT * 1_000, f(4, Duration::from_secs(10))).await?;
                     Ok(Run {
                         n: 4,
                         max_delay: Duration::from_secs(10),

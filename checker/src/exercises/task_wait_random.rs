@@ -5,7 +5,7 @@ use std::time::Duration;
 use probe_core::{Call, Mode, Session, sig};
 use serde::{Deserialize, Serialize};
 
-use crate::check::{Check, Failure, FailureKind, Verdict};
+use crate::check::{Check, Failure, FailureKind, How, Site, Verdict};
 use crate::fmt::{durations, secs, tick_ceil};
 use crate::scenario::{CALL_LIMIT, call, call_sync, paused};
 
@@ -39,36 +39,33 @@ fn run(
         let session = Session::new(mode);
         session.script_wait_random(script);
         let _installed = session.install();
-        let text = format!("task_wait_random({})", secs(max_delay));
+        let site = Site::called(
+            "task_wait_random",
+            format!("task_wait_random({})", secs(max_delay)),
+        );
         let start = tokio::time::Instant::now();
-        let handle = call_sync(text.clone(), || f(max_delay))?;
+        let handle = call_sync(site.clone(), || f(max_delay))?;
         let joined = match wait_instead {
             Some(wait) => {
                 tokio::time::sleep(wait).await;
                 handle.abort();
                 None
             }
-            None => match call(format!("awaiting the handle of {text}"), CALL_LIMIT, handle)
+            None => match call(site.clone().reached(How::AwaitedHandle), CALL_LIMIT, handle)
                 .await?
                 .value
             {
                 Ok(delay) => Some(delay),
-                Err(err) => {
-                    let message = if err.is_panic() {
-                        let payload = err.into_panic();
-                        return Err(crate::scenario::panicked(
-                            format!("the task spawned by {text}"),
-                            payload,
-                        ));
-                    } else {
-                        "it was cancelled".to_owned()
-                    };
+                Err(err) if err.is_panic() => {
+                    return Err(crate::scenario::panicked(
+                        site.reached(How::Spawned),
+                        err.into_panic(),
+                    ));
+                }
+                Err(_) => {
                     return Err(Failure {
-                        call: format!("the task spawned by {text}"),
-                        kind: FailureKind::Panicked {
-                            message,
-                            location: None,
-                        },
+                        site: site.reached(How::Spawned),
+                        kind: FailureKind::Cancelled,
                     });
                 }
             },

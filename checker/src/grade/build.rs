@@ -115,12 +115,7 @@ impl Builder<'_> {
         broken: &BTreeMap<&str, String>,
     ) -> Result<BTreeMap<&'static str, Vec<String>>, GradeError> {
         let mut suspects = self.suspects(broken);
-        let compiled = |dir: &str| {
-            failed
-                .finished
-                .iter()
-                .any(|p| p.ends_with(&format!("/exercises/{dir}")))
-        };
+        let compiled = |dir: &str| failed.finished.contains(dir);
         suspects.sort_by_key(|dir| compiled(dir));
         let mut blamed = BTreeMap::new();
         if suspects.is_empty() {

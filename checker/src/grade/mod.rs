@@ -16,7 +16,7 @@
 
 mod build;
 mod intake;
-pub(crate) mod observe;
+pub mod observe;
 mod slot;
 mod toolchain;
 
@@ -268,7 +268,7 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
         })?;
         let subject = Subject::unlinked(exercise).expect("a course exercise");
         let parsed = crate::course::parse(&crate::course::config_path(exercise), exercise, &text);
-        match parsed.and_then(|config| crate::course::configure(subject, &config)) {
+        match parsed.and_then(|config| crate::course::configure_course(subject, &config)) {
             Ok(checks) => {
                 configs.insert(*exercise, (text, checks));
             }
@@ -335,6 +335,7 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
         children: observe::Children {
             sandbox: &sandbox,
             runner: slot.runner(),
+            runner_args: Vec::new(),
             workdir,
             limits: options.run.limits,
         },
@@ -416,10 +417,7 @@ impl Built<'_> {
             (_, Some(errors)) => return unrun(ExerciseStatus::CompileError, errors.clone()),
             _ => {}
         }
-        let sources = Sources::read(
-            &self.slot_dir.join("exercises").join(exercise).join("src"),
-            &format!("exercises/{exercise}/src"),
-        );
+        let sources = compiled_sources(self.slot_dir, self.children.sandbox, exercise);
         let ids: Vec<String> = all.iter().map(|c| c.id.clone()).collect();
         let observed = self
             .children
@@ -441,6 +439,7 @@ impl Built<'_> {
                     status,
                     mut message,
                     hint,
+                    ..
                 } = outcomes[&check.id].verdict(check, &sources);
                 if check.uses_own_earlier && status != Status::Passed && !broken_earlier.is_empty()
                 {
@@ -461,6 +460,31 @@ impl Built<'_> {
             observed.confinement,
         )
     }
+}
+
+/// The sources `exercise`'s lib crate was compiled from in the last build
+/// of the slot at `slot_dir`, read from the compiler's dep-info (see
+/// [`Sources::compiled`] for the fallback). The build deletes every earlier
+/// build's artefacts of the exercise crates first, so the dep-info found is
+/// its own.
+fn compiled_sources(slot_dir: &Path, sandbox: &Sandbox, exercise: &str) -> Sources {
+    let krate = EXERCISES
+        .iter()
+        .find(|(dir, _)| *dir == exercise)
+        .map_or(exercise, |(_, krate)| *krate);
+    let seen_as = if sandbox.is_sandboxed() {
+        Path::new(slot::BUILD_ROOT)
+    } else {
+        slot_dir
+    };
+    let crate_dir = Path::new("exercises").join(exercise);
+    Sources::compiled(
+        &slot_dir.join("target").join("debug").join("deps"),
+        krate,
+        &slot_dir.join(&crate_dir),
+        &seen_as.join(&crate_dir),
+        &format!("exercises/{exercise}"),
+    )
 }
 
 /// At most `max` bytes of `text`, cut at a char boundary, marked when cut.

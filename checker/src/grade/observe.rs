@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::check::{Check, Observation, Status, Verdict};
+use crate::check::{Cause, Check, Observation, Status, Verdict};
 use crate::child::{Record, parse_record};
 use crate::sandbox::{Confinement, End, Limits, Outlet, Sandbox};
 use crate::source::Sources;
@@ -26,8 +26,11 @@ const SCRATCH: u64 = 16 << 20;
 /// which limits.
 pub(crate) struct Children<'a> {
     pub sandbox: &'a Sandbox,
-    /// The runner binary (the grader's, or student mode's own test binary).
+    /// The runner binary (the grader's, student mode's own test binary, or
+    /// the project's fixture runner).
     pub runner: PathBuf,
+    /// Arguments before the protocol's own (the fixture runner's `--entry`).
+    pub runner_args: Vec<String>,
     /// Its working directory when not sandboxed.
     pub workdir: PathBuf,
     pub limits: Limits,
@@ -66,11 +69,9 @@ impl Children<'_> {
             jail.env("CHECKER_WATCHDOG_MS", watchdog);
         }
         jail.cwd(tmp);
-        let mut argv = vec![
-            runner.to_string_lossy().into_owned(),
-            "--exercise".into(),
-            exercise.into(),
-        ];
+        let mut argv = vec![runner.to_string_lossy().into_owned()];
+        argv.extend(self.runner_args.iter().cloned());
+        argv.extend(["--exercise".into(), exercise.into()]);
         for check in checks {
             argv.extend(["--check".into(), check.clone()]);
         }
@@ -203,12 +204,52 @@ impl Outcome {
             Outcome::Timeout(why) => (Status::Timeout, why),
             Outcome::Crashed(why) => (Status::Crashed, why),
         };
-        Verdict {
+        Verdict::ended(
             status,
-            message: why.clone(),
-            hint: Some(check.hint.clone()),
-        }
+            Cause::Process,
+            why.clone(),
+            Some(check.hint.clone()),
+        )
     }
+}
+
+/// Runs `checks` of `exercise` in children of `runner` and judges them: the
+/// same protocol, limits and judging as `checker grade` and `cargo test -p`,
+/// for the project's fixture runner and `checker verify`, so that "verify
+/// passes" means what "grade passes" means. `runner` must serve the child
+/// protocol ([`crate::child::serve_subject`]) after `runner_args`, and act
+/// as the sandbox's launcher ([`crate::sandbox::launch`]).
+pub fn judge_in_children(
+    sandbox: &Sandbox,
+    runner: &std::path::Path,
+    runner_args: &[String],
+    exercise: &str,
+    config: &str,
+    checks: &[Check],
+    sources: &Sources,
+) -> Vec<Verdict> {
+    let budget = super::Budget::run();
+    let children = Children {
+        sandbox,
+        runner: runner.to_path_buf(),
+        runner_args: runner_args.to_vec(),
+        workdir: std::env::temp_dir(),
+        limits: budget.limits,
+    };
+    let ids: Vec<String> = checks.iter().map(|c| c.id.clone()).collect();
+    let observed = children.observe(exercise, config, &ids, budget.time);
+    checks
+        .iter()
+        .map(|check| match observed.outcomes.get(&check.id) {
+            Some(outcome) => outcome.verdict(check, sources),
+            None => Verdict::ended(
+                Status::Crashed,
+                Cause::Process,
+                format!("the child never reported {}", check.id),
+                None,
+            ),
+        })
+        .collect()
 }
 
 /// What the children of one exercise reported.

@@ -22,6 +22,7 @@ use std::time::Instant;
 use super::toolchain::Toolchain;
 use super::{Budget, GradeError};
 use crate::files::files_under;
+use crate::manifest::workspace_without;
 use crate::sandbox::{End, Sandbox};
 
 /// The most bytes of compiler diagnostics kept from one build.
@@ -29,6 +30,9 @@ const DIAGNOSTICS_CAP: usize = 4 << 20;
 
 /// The most slots (concurrent gradings) one cache holds.
 const MAX_SLOTS: usize = 32;
+
+/// Where the sandboxed build sees the slot (its dep-info names files there).
+pub(crate) const BUILD_ROOT: &str = "/build";
 
 /// A locked build workspace.
 pub(crate) struct Slot {
@@ -81,7 +85,7 @@ pub(crate) struct Build {
     pub errors: Vec<(String, String)>,
     /// Errors in the course's own code (the grader cannot run).
     pub unattributed: Vec<String>,
-    /// Package directories whose crates compiled.
+    /// Exercises whose crate (or its probe) compiled.
     pub finished: BTreeSet<String>,
     /// How cargo ended.
     pub end: End,
@@ -107,18 +111,11 @@ impl Slot {
             }
         })?;
         // The course's own test crate (fixtures, solutions) stays behind.
-        let manifest: String = manifest
-            .lines()
-            .filter(|l| !l.starts_with("default-members"))
-            .map(|l| {
-                if l.starts_with("members") {
-                    l.replace(", \"tests\"", "")
-                } else {
-                    l.to_owned()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
+        let manifest =
+            workspace_without(&manifest, &["tests"]).map_err(|err| GradeError::Course {
+                path: course.join("Cargo.toml"),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, err),
+            })?;
         self.write_if_changed(Path::new("Cargo.toml"), manifest.as_bytes())?;
         self.copy(course, Path::new("Cargo.lock"))?;
         // The whole checker but its own tests (which grade the project's
@@ -189,7 +186,7 @@ impl Slot {
         } else {
             toolchain.cargo_home.clone()
         };
-        let root = jail.expose_read_only(&self.dir, "/build");
+        let root = jail.expose_read_only(&self.dir, BUILD_ROOT);
         let target = jail.expose_writable(&self.target(), "/build/target");
         let path = std::env::join_paths([
             sysroot.join("bin"),
@@ -386,36 +383,35 @@ impl Slot {
     }
 }
 
-/// Folds one line of cargo's JSON output into `build`.
+/// Folds one line of cargo's JSON output into `build`; lines that are not
+/// cargo's messages (a build script's output, say) are ignored.
 fn read_message(root: &Path, line: &str, build: &mut Build) {
-    let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+    use cargo_metadata::Message;
+    use cargo_metadata::diagnostic::DiagnosticLevel;
+    let Ok(message) = serde_json::from_str::<Message>(line) else {
         return;
     };
-    let package = message["package_id"].as_str().unwrap_or_default();
-    let package_dir = package_dir(package);
-    match message["reason"].as_str() {
-        Some("compiler-artifact") => {
-            if let Some(dir) = package_dir {
-                build.finished.insert(dir);
+    match message {
+        Message::CompilerArtifact(artifact) => {
+            if let Some(exercise) = owner(root, artifact.target.src_path.as_std_path(), None) {
+                build.finished.insert(exercise);
             }
         }
-        Some("build-finished") => build.success = message["success"] == true,
-        Some("compiler-message") if message["message"]["level"] == "error" => {
-            let rendered = message["message"]["rendered"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            let primary_file = message["message"]["spans"]
-                .as_array()
-                .and_then(|spans| spans.iter().find(|s| s["is_primary"] == true))
-                .and_then(|s| s["file_name"].as_str())
-                .unwrap_or_default()
-                .to_owned();
-            let rendered = rendered.replace(&format!("{}/", root.display()), "");
-            match package_dir
-                .as_deref()
-                .and_then(|dir| blame(dir, &primary_file))
-            {
+        Message::BuildFinished(finished) => build.success = finished.success,
+        Message::CompilerMessage(message) if message.message.level == DiagnosticLevel::Error => {
+            let rendered = message
+                .message
+                .rendered
+                .clone()
+                .unwrap_or_else(|| message.message.message.clone())
+                .replace(&format!("{}/", root.display()), "");
+            let primary = message
+                .message
+                .spans
+                .iter()
+                .find(|span| span.is_primary)
+                .map(|span| Path::new(&span.file_name));
+            match owner(root, message.target.src_path.as_std_path(), primary) {
                 Some(exercise) => build.errors.push((exercise, rendered)),
                 None => build.unattributed.push(rendered),
             }
@@ -424,31 +420,32 @@ fn read_message(root: &Path, line: &str, build: &mut Build) {
     }
 }
 
-/// The package's directory from a cargo package id
-/// (`path+file:///slot/exercises/01_wait_n#wait_n@0.1.0`).
-fn package_dir(id: &str) -> Option<String> {
-    let path = id.split_once("file://")?.1;
-    Some(path.split('#').next()?.to_owned())
-}
-
-/// Which exercise an error in package `dir` (at `file`) is the student's
-/// doing: their crate, the probe of their crate, or the runner's wiring of it.
-pub(crate) fn blame(dir: &str, file: &str) -> Option<String> {
+/// Which exercise is to blame for what the compiler said about the target
+/// whose crate root is `src_path` (cargo's `target.src_path`): the
+/// exercise's own crate, the probe standing in for it, or, in the runner,
+/// the runner's wiring of it (`checker/runner/src/eNN_name.rs`, named by the
+/// diagnostic's primary span `file`). `None`: the course's own code.
+pub(crate) fn owner(root: &Path, src_path: &Path, file: Option<&Path>) -> Option<String> {
     let exercises = crate::exercises::EXERCISES;
-    if let Some((_, ex)) = dir.rsplit_once("/exercises/") {
+    let rel = src_path.strip_prefix(root).ok()?;
+    let in_dir = |dir: &str| -> Option<String> {
+        let name = rel.strip_prefix(dir).ok()?.components().next()?;
+        Some(name.as_os_str().to_str()?.to_owned())
+    };
+    if let Some(dir) = in_dir("exercises") {
         return exercises
             .iter()
-            .find(|(d, _)| *d == ex)
+            .find(|(d, _)| *d == dir)
             .map(|(d, _)| d.to_string());
     }
-    if let Some((_, probe)) = dir.rsplit_once("/checker/probes/") {
+    if let Some(probe) = in_dir("checker/probes") {
         return exercises
             .iter()
             .find(|(_, c)| *c == probe)
             .map(|(d, _)| d.to_string());
     }
-    if dir.ends_with("/checker/runner") {
-        let name = Path::new(file).file_stem()?.to_str()?.strip_prefix('e')?;
+    if rel.starts_with("checker/runner") {
+        let name = file?.file_stem()?.to_str()?.strip_prefix('e')?;
         return exercises
             .iter()
             .find(|(d, _)| *d == name)
@@ -462,34 +459,82 @@ mod tests {
     use super::*;
 
     #[test]
-    fn errors_are_blamed_on_the_exercise_that_caused_them() {
+    fn errors_are_blamed_on_the_exercise_whose_target_they_are_in() {
+        let root = Path::new("/s");
         let cases = [
+            ("/s/exercises/01_wait_n/src/lib.rs", None, Some("01_wait_n")),
             (
-                "/s/exercises/01_wait_n",
-                "exercises/01_wait_n/src/lib.rs",
-                Some("01_wait_n"),
-            ),
-            (
-                "/s/checker/probes/wait_random",
-                "checker/probes/wait_random/src/lib.rs",
+                "/s/checker/probes/wait_random/src/lib.rs",
+                None,
                 Some("00_wait_random"),
             ),
             (
-                "/s/checker/runner",
-                "checker/runner/src/e05_async_generator.rs",
+                "/s/checker/runner/src/main.rs",
+                Some("checker/runner/src/e05_async_generator.rs"),
                 Some("05_async_generator"),
             ),
-            ("/s/checker/runner", "checker/runner/src/main.rs", None),
             (
-                "/s/checker/probes/core",
-                "checker/probes/core/src/lib.rs",
+                "/s/checker/runner/src/main.rs",
+                Some("checker/runner/src/main.rs"),
                 None,
             ),
-            ("/s/checker", "checker/src/lib.rs", None),
+            ("/s/checker/probes/core/src/lib.rs", None, None),
+            ("/s/checker/src/lib.rs", None, None),
+            ("/s/exercises/99_unknown/src/lib.rs", None, None),
+            ("/elsewhere/exercises/01_wait_n/src/lib.rs", None, None),
         ];
-        for (dir, file, want) in cases {
-            assert_eq!(blame(dir, file).as_deref(), want, "{dir} {file}");
+        for (src, file, want) in cases {
+            assert_eq!(
+                owner(root, Path::new(src), file.map(Path::new)).as_deref(),
+                want,
+                "{src} {file:?}"
+            );
         }
+    }
+
+    #[test]
+    fn cargo_messages_are_read_as_cargo_writes_them() {
+        let root = Path::new("/s");
+        let mut build = Build {
+            success: true,
+            errors: Vec::new(),
+            unattributed: Vec::new(),
+            finished: BTreeSet::new(),
+            end: End::Exited(101),
+            stderr: String::new(),
+        };
+        let target = |src: &str| {
+            format!(
+                r#"{{"kind":["lib"],"crate_types":["lib"],"name":"x","src_path":"{src}","edition":"2024","doc":true,"doctest":true,"test":true}}"#
+            )
+        };
+        let lines = [
+            format!(
+                r#"{{"reason":"compiler-artifact","package_id":"path+file:///s/exercises/00_wait_random#wait_random@0.1.0","manifest_path":"/s/exercises/00_wait_random/Cargo.toml","target":{},"profile":{{"opt_level":"0","debuginfo":0,"debug_assertions":true,"overflow_checks":true,"test":false}},"features":[],"filenames":[],"executable":null,"fresh":false}}"#,
+                target("/s/exercises/00_wait_random/src/lib.rs")
+            ),
+            format!(
+                r#"{{"reason":"compiler-message","package_id":"path+file:///s/exercises/01_wait_n#wait_n@0.1.0","manifest_path":"/s/exercises/01_wait_n/Cargo.toml","target":{},"message":{{"$message_type":"diagnostic","message":"mismatched types","code":null,"level":"error","spans":[],"children":[],"rendered":"error: mismatched types --> /s/exercises/01_wait_n/src/lib.rs:3:5"}}}}"#,
+                target("/s/exercises/01_wait_n/src/lib.rs")
+            ),
+            r#"{"reason":"build-finished","success":false}"#.to_owned(),
+            "not json at all".to_owned(),
+        ];
+        for line in &lines {
+            read_message(root, line, &mut build);
+        }
+        assert_eq!(
+            build.finished,
+            BTreeSet::from(["00_wait_random".to_owned()])
+        );
+        assert_eq!(
+            build.errors,
+            [(
+                "01_wait_n".to_owned(),
+                "error: mismatched types --> exercises/01_wait_n/src/lib.rs:3:5".to_owned()
+            )]
+        );
+        assert!(!build.success);
     }
 
     #[test]
@@ -508,13 +553,5 @@ mod tests {
         );
         drop((second, third));
         let _ = std::fs::remove_dir_all(&cache);
-    }
-
-    #[test]
-    fn package_ids_give_their_directory() {
-        assert_eq!(
-            package_dir("path+file:///tmp/s/exercises/01_wait_n#wait_n@0.1.0").as_deref(),
-            Some("/tmp/s/exercises/01_wait_n")
-        );
     }
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::Status;
+use crate::check::{Cause, Status};
 
 /// What an implementation is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -37,7 +37,10 @@ pub struct Judged {
     pub uses_own_earlier: bool,
     /// One status per round.
     pub statuses: Vec<Status>,
-    /// The first round's message.
+    /// Why the first round did not pass: what the rules read.
+    #[serde(default)]
+    pub cause: Option<Cause>,
+    /// The first round's message: what people read.
     pub message: String,
     /// The first round's hint.
     pub hint: String,
@@ -114,7 +117,7 @@ pub fn analyze(judged: &[Judged]) -> Vec<Problem> {
             continue;
         }
         *stub_failing.entry(&j.exercise).or_default() += 1;
-        if !j.message.contains("not implemented yet") {
+        if !matches!(j.cause, Some(Cause::Unimplemented { .. })) {
             problems.push(problem(
                 Rule::StubFails,
                 &j.exercise,
@@ -262,6 +265,8 @@ mod tests {
             check: check.into(),
             uses_own_earlier: false,
             statuses: statuses.to_vec(),
+            cause: (statuses[0] != Status::Passed)
+                .then_some(Cause::Unimplemented { exercise: None }),
             message: if statuses[0] == Status::Passed {
                 String::new()
             } else {
@@ -316,7 +321,10 @@ mod tests {
             (Rule::StubFails, Box::new(|c| c[1].statuses = PASS.to_vec())),
             (
                 Rule::StubFails,
-                Box::new(|c| c[1].message = "wait_n(3, 10s) panicked: oops".into()),
+                Box::new(|c| {
+                    c[1].cause = Some(Cause::Panicked);
+                    c[1].message = "wait_n(3, 10s) panicked: oops".into();
+                }),
             ),
             (
                 Rule::FixtureExact,

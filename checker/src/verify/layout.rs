@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::analyze::{Problem, Rule};
-use crate::course::{configure, parse};
+use crate::course::{configure_course, parse};
 use crate::exercises::EXERCISES;
 use crate::subject::Subject;
 
@@ -138,7 +138,7 @@ pub fn layout(course: &Path) -> Vec<Problem> {
         {
             let subject = Subject::unlinked(exercise).expect("registered");
             let configured = parse(&crate::course::config_path(exercise), exercise, &text)
-                .and_then(|c| configure(subject, &c));
+                .and_then(|c| configure_course(subject, &c));
             for error in configured.err().unwrap_or_default() {
                 push(
                     exercise,

@@ -1,17 +1,22 @@
 //! Prints, as JSON, every check's verdicts on every reference solution,
 //! stub and fixture: what `checker verify` analyses.
-//! Usage: `judge-fixtures [ROUNDS]` (default 3).
+//! Usage: `judge-fixtures [ROUNDS]` (default 3). The same binary is the
+//! child each entry's checks run in (`--entry PATH --exercise ...`) and the
+//! sandbox's launcher.
 
-fn main() {
+fn main() -> std::process::ExitCode {
+    if let Some(code) = course_tests::serve_child() {
+        return code;
+    }
     let rounds = std::env::args()
         .nth(1)
         .and_then(|r| r.parse().ok())
         .unwrap_or(3);
-    let judged = course_tests::judge_all(&course_tests::entries(), rounds);
+    let runner = std::env::current_exe().expect("the fixture runner knows its path");
+    let judged = course_tests::judge_all(&course_tests::entries(), rounds, &runner);
     println!(
         "{}",
         serde_json::to_string(&judged).expect("verdicts serialise")
     );
-    // Threads left blocked by blocking fixtures must not keep us alive.
-    std::process::exit(0);
+    std::process::ExitCode::SUCCESS
 }

@@ -123,11 +123,35 @@ pub struct Own {
     pub async_comprehension: Option<sig::AsyncComprehension>,
 }
 
+/// One scripted wait: how long the probe waits, and what it then returns.
+///
+/// The two differ when a check needs to tell "in the order the waits
+/// completed" from "in order of the values" (SPEC.md, wait_n): with equal
+/// values both orders coincide, and a solution that orders by value could
+/// not be told apart from one that collects results as they complete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wait {
+    /// How long the probe waits before returning.
+    pub wait: Duration,
+    /// What it returns.
+    pub value: Duration,
+}
+
+impl Wait {
+    /// Waits `delay` and returns it, as the exercise itself does.
+    pub fn honest(delay: Duration) -> Self {
+        Wait {
+            wait: delay,
+            value: delay,
+        }
+    }
+}
+
 #[derive(Default)]
 struct Scripts {
-    wait_random: VecDeque<Duration>,
+    wait_random: VecDeque<Wait>,
     wait_n: VecDeque<(Duration, Vec<Duration>)>,
-    task_wait_random: VecDeque<Duration>,
+    task_wait_random: VecDeque<Wait>,
     async_generator: VecDeque<Vec<f64>>,
     async_comprehension: VecDeque<(Duration, Vec<f64>)>,
 }
@@ -251,9 +275,16 @@ impl Session {
         self.lock().own
     }
 
-    /// Delays the `wait_random` probe returns, one per call, in call order.
+    /// Delays the `wait_random` probe waits and returns, one per call, in
+    /// call order.
     pub fn script_wait_random(&self, delays: impl IntoIterator<Item = Duration>) {
-        self.lock().scripts.wait_random.extend(delays);
+        self.script_wait_random_waits(delays.into_iter().map(Wait::honest));
+    }
+
+    /// Like [`Session::script_wait_random`], but each call may return a
+    /// value other than the time it waited.
+    pub fn script_wait_random_waits(&self, waits: impl IntoIterator<Item = Wait>) {
+        self.lock().scripts.wait_random.extend(waits);
     }
 
     /// Results of `wait_n` calls: each call takes the given time and returns
@@ -266,7 +297,13 @@ impl Session {
 
     /// Delays the tasks made by the `task_wait_random` probe wait and return.
     pub fn script_task_wait_random(&self, delays: impl IntoIterator<Item = Duration>) {
-        self.lock().scripts.task_wait_random.extend(delays);
+        self.script_task_wait_random_waits(delays.into_iter().map(Wait::honest));
+    }
+
+    /// Like [`Session::script_task_wait_random`], but each task may return a
+    /// value other than the time it waited.
+    pub fn script_task_wait_random_waits(&self, waits: impl IntoIterator<Item = Wait>) {
+        self.lock().scripts.task_wait_random.extend(waits);
     }
 
     /// The values of each stream the `async_generator` probe returns.
@@ -377,12 +414,16 @@ impl Session {
     );
 
     /// Plans one `wait_random(max_delay)` call.
-    pub fn plan_wait_random(&self, max_delay: Duration) -> Plan<Duration> {
+    pub fn plan_wait_random(&self, max_delay: Duration) -> Plan<Wait> {
         if self.mode() == Mode::Own {
             return Plan::Own;
         }
         let next = self.lock().scripts.wait_random.pop_front();
-        Plan::Scripted(next.unwrap_or_else(|| max_delay.mul_f64(self.fallback_fraction())))
+        Plan::Scripted(next.unwrap_or_else(|| self.fallback_wait(max_delay)))
+    }
+
+    fn fallback_wait(&self, max_delay: Duration) -> Wait {
+        Wait::honest(max_delay.mul_f64(self.fallback_fraction()))
     }
 
     /// Plans one `wait_n(n, max_delay)` call.
@@ -400,12 +441,12 @@ impl Session {
     }
 
     /// Plans one `task_wait_random(max_delay)` call.
-    pub fn plan_task(&self, max_delay: Duration) -> Plan<Duration> {
+    pub fn plan_task(&self, max_delay: Duration) -> Plan<Wait> {
         if self.mode() == Mode::Own {
             return Plan::Own;
         }
         let next = self.lock().scripts.task_wait_random.pop_front();
-        Plan::Scripted(next.unwrap_or_else(|| max_delay.mul_f64(self.fallback_fraction())))
+        Plan::Scripted(next.unwrap_or_else(|| self.fallback_wait(max_delay)))
     }
 
     /// Plans one `async_generator()` call: its values, and the index of its

@@ -29,10 +29,10 @@ pub fn task_wait_random(max_delay: Duration) -> JoinHandle<Duration> {
                 }
             })
         }
-        Plan::Scripted(delay) => tokio::spawn(async move {
-            tokio::time::sleep(delay).await;
-            session.end_task(call, delay);
-            delay
+        Plan::Scripted(script) => tokio::spawn(async move {
+            tokio::time::sleep(script.wait).await;
+            session.end_task(call, script.value);
+            script.value
         }),
     }
 }

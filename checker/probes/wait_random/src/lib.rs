@@ -8,7 +8,8 @@ use probe_core::Plan;
 pub use wait_random::DEFAULT_MAX_DELAY;
 
 /// Same contract as the exercise: waits a random delay in `[0, max_delay]`
-/// and returns it. Recorded, and scripted when a check says so.
+/// and returns it. Recorded, and scripted when a check says so; a script
+/// may return a value other than the time waited (see `probe_core::Wait`).
 pub async fn wait_random(max_delay: Duration) -> Duration {
     let Some(session) = probe_core::current() else {
         return wait_random::wait_random(max_delay).await;
@@ -19,9 +20,9 @@ pub async fn wait_random(max_delay: Duration) -> Duration {
             Some(own) => own(max_delay).await,
             None => wait_random::wait_random(max_delay).await,
         },
-        Plan::Scripted(delay) => {
-            tokio::time::sleep(delay).await;
-            delay
+        Plan::Scripted(script) => {
+            tokio::time::sleep(script.wait).await;
+            script.value
         }
     };
     session.end_wait_random(call, delay);
