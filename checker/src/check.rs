@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::fmt::secs;
+use crate::show::secs;
 use crate::source::Sources;
 
 /// How a check ended (SPEC.md's check statuses).

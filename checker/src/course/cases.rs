@@ -15,7 +15,7 @@ use serde_yaml_ng::Value;
 use super::config::{duration, durations, opt_duration, typed};
 use crate::check::{Check, Verdict};
 use crate::exercises::{async_generator, measure_time, waits};
-use crate::fmt::{durations as show_durations, numbers, secs, tick_ceil};
+use crate::show::{durations as show_durations, numbers, secs, tick_ceil};
 use crate::subject::Subject;
 
 /// A parsed `case:`.
@@ -255,14 +255,14 @@ fn waits_case(
         &name,
         &hint,
         move || waits::run(f, flavour, mode, n, max_delay, script.clone()),
-        move |r: &waits::WaitsRun| judge_waits(&case.expect, r, flavour),
+        move |r: &waits::Waited| judge_waits(&case.expect, r, flavour),
     )
 }
 
 /// Each expectation is the Rust checks' own predicate ([`waits::expect`]);
 /// only `each_within` and the `sum` and exact forms of `elapsed` exist here
 /// alone.
-fn judge_waits(expect: &WaitsExpect, r: &waits::WaitsRun, flavour: waits::Flavour) -> Verdict {
+fn judge_waits(expect: &WaitsExpect, r: &waits::Waited, flavour: waits::Flavour) -> Verdict {
     use waits::expect as rule;
     let call = r.call(flavour);
     let returned = show_durations(&r.returned);
@@ -356,7 +356,7 @@ fn measure_time_case(id: &str, case: MeasureTimeCase, f: probe_core::sig::Measur
                 Some((scenario_case.wait_n_takes, delays)),
             )
         },
-        move |r: &measure_time::Run| {
+        move |r: &measure_time::Averaged| {
             let want = case.expect.returns;
             Verdict::expect(
                 r.returned.abs_diff(want) <= Duration::from_millis(1),

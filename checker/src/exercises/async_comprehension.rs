@@ -6,14 +6,14 @@ use probe_core::{Mode, Session, StreamRecord, sig};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{Check, Failure, Site, Verdict};
-use crate::fmt::{numbers, secs};
 use crate::scenario::{CALL_LIMIT, call, paused};
+use crate::show::{numbers, secs};
 
 const TEN_SECONDS: Duration = Duration::from_secs(10);
 
 /// One call of the student's async_comprehension and the streams it used.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-struct Run {
+struct Collected {
     scripted: Vec<f64>,
     returned: Vec<f64>,
     elapsed: Duration,
@@ -26,7 +26,7 @@ fn script() -> Vec<f64> {
     vec![7.25, 0.5, 9.875, 3.125, 3.0625, 6.5, 1.75, 8.375, 0.0, 10.0]
 }
 
-fn run(f: sig::AsyncComprehension, mode: Mode) -> Result<Run, Failure> {
+fn run(f: sig::AsyncComprehension, mode: Mode) -> Result<Collected, Failure> {
     paused(async move {
         let session = Session::new(mode);
         let scripted = script();
@@ -42,7 +42,7 @@ fn run(f: sig::AsyncComprehension, mode: Mode) -> Result<Run, Failure> {
             f(),
         )
         .await?;
-        Ok(Run {
+        Ok(Collected {
             scripted,
             returned: t.value,
             elapsed: t.elapsed,
@@ -58,7 +58,7 @@ pub(crate) fn checks(f: sig::AsyncComprehension) -> Vec<Check> {
             "returns the 10 values of async_generator, in order",
             "collect every value the stream yields, in order, e.g. async_generator().collect::<Vec<_>>().await",
             move || run(f, Mode::Scripted),
-            |r: &Run| {
+            |r: &Collected| {
                 Verdict::expect(r.returned == r.scripted, || {
                     let streams = if r.streams.len() > 1 {
                         format!(" (the first of the {} streams it asked for)", r.streams.len())
@@ -78,7 +78,7 @@ pub(crate) fn checks(f: sig::AsyncComprehension) -> Vec<Check> {
             "takes the generator's 10 seconds, no more",
             "consume one stream once: its 10 values take 10 s in all",
             move || run(f, Mode::Scripted),
-            |r: &Run| {
+            |r: &Collected| {
                 Verdict::expect(r.elapsed == TEN_SECONDS, || {
                     format!("async_comprehension() took {} of runtime time; expected 10s", secs(r.elapsed))
                 })
@@ -89,7 +89,7 @@ pub(crate) fn checks(f: sig::AsyncComprehension) -> Vec<Check> {
             "calls async_generator() once",
             "call async_generator() once and collect that one stream",
             move || run(f, Mode::Scripted),
-            |r: &Run| {
+            |r: &Collected| {
                 Verdict::expect(r.streams.len() == 1, || {
                     format!("async_comprehension() called async_generator() {} times; expected once", r.streams.len())
                 })
@@ -100,7 +100,7 @@ pub(crate) fn checks(f: sig::AsyncComprehension) -> Vec<Check> {
             "works with your own async_generator",
             "this check runs async_comprehension with your own async_generator; fix that exercise first",
             move || run(f, Mode::Own),
-            |r: &Run| {
+            |r: &Collected| {
                 let ok = r.returned.len() == 10 && r.returned.iter().all(|v| (0.0..=10.0).contains(v)) && r.elapsed == TEN_SECONDS;
                 Verdict::expect(ok, || {
                     format!(

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use tokio::time::{Instant, sleep};
 
 use crate::check::{Check, Failure, Site, Verdict};
-use crate::fmt::{numbers, secs, tick_ceil};
 use crate::scenario::{call, call_sync, paused};
+use crate::show::{numbers, secs, tick_ceil};
 
 const SECOND: Duration = Duration::from_secs(1);
 /// More values than this means the stream does not stop at 10.

@@ -6,12 +6,12 @@ use probe_core::{Call, Mode, Session, sig};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{Check, Failure, Site, Verdict};
-use crate::fmt::{durations, secs, tick_ceil};
 use crate::scenario::{CALL_LIMIT, call, paused};
+use crate::show::{durations, secs, tick_ceil};
 
 /// One call of the student's measure_runtime and its comprehensions.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-struct Run {
+struct Measured {
     /// How long each scripted comprehension took, in call order (empty: the
     /// student's own).
     each: Vec<Duration>,
@@ -20,7 +20,7 @@ struct Run {
     calls: Vec<Call<(), Vec<f64>>>,
 }
 
-impl Run {
+impl Measured {
     fn starts(&self) -> Vec<Duration> {
         self.calls.iter().map(|c| c.started).collect()
     }
@@ -29,7 +29,7 @@ impl Run {
 /// Scripted, the comprehensions take the given times in call order (then
 /// the longest, for extra calls): unequal, so returning when the first one
 /// finishes shows.
-fn run(f: sig::MeasureRuntime, mode: Mode, each: Vec<Duration>) -> Result<Run, Failure> {
+fn run(f: sig::MeasureRuntime, mode: Mode, each: Vec<Duration>) -> Result<Measured, Failure> {
     paused(async move {
         let session = Session::new(mode);
         let values: Vec<f64> = (0..10).map(|i| i as f64 + 0.5).collect();
@@ -43,7 +43,7 @@ fn run(f: sig::MeasureRuntime, mode: Mode, each: Vec<Duration>) -> Result<Run, F
             f(),
         )
         .await?;
-        Ok(Run {
+        Ok(Measured {
             each,
             returned: t.value,
             elapsed: t.elapsed,
@@ -69,7 +69,7 @@ pub(crate) fn checks(f: sig::MeasureRuntime) -> Vec<Check> {
             "returns about 10 s, not 40 s",
             "run the four comprehensions at the same time (tokio::join! or join_all), not one after another",
             move || run(f, Mode::Scripted, ms_each(&[7_500, 10_000, 8_000, 9_000])),
-            |r: &Run| {
+            |r: &Measured| {
                 Verdict::expect(close(r.returned, Duration::from_secs(10)), || {
                     format!(
                         "measure_runtime() returned {} (it took {} of runtime time); with the four async_comprehension() calls taking {}, expected 10s",
@@ -85,7 +85,7 @@ pub(crate) fn checks(f: sig::MeasureRuntime) -> Vec<Check> {
             "runs async_comprehension four times, all at once",
             "start all four async_comprehension() calls together: tokio::join!(a, b, c, d)",
             move || run(f, Mode::Scripted, vec![ten; 4]),
-            |r: &Run| {
+            |r: &Measured| {
                 let ok = r.calls.len() == 4 && r.calls.iter().all(|c| c.started.is_zero());
                 Verdict::expect(ok, || {
                     format!(
@@ -103,7 +103,7 @@ pub(crate) fn checks(f: sig::MeasureRuntime) -> Vec<Check> {
              std::time::Instant does not see paused runtime time, and a hard-coded 10 s is not a measurement",
             // Not 10 s: a hard-coded answer shows.
             move || run(f, Mode::Scripted, ms_each(&[6_000, 7_500, 5_000, 7_000])),
-            |r: &Run| {
+            |r: &Measured| {
                 Verdict::expect(close(r.returned, r.elapsed), || {
                     format!(
                         "measure_runtime() returned {}, but it took {} of runtime time (the async_comprehension() calls took {})",
@@ -119,7 +119,7 @@ pub(crate) fn checks(f: sig::MeasureRuntime) -> Vec<Check> {
             "works with your own async_comprehension",
             "this check runs measure_runtime with your own async_comprehension and async_generator; fix those first",
             move || run(f, Mode::Own, vec![]),
-            |r: &Run| {
+            |r: &Measured| {
                 let ok = r.calls.len() == 4 && close(r.returned, r.elapsed) && r.elapsed <= tick_ceil(Duration::from_secs(10));
                 Verdict::expect(ok, || {
                     format!(

@@ -6,14 +6,14 @@ use probe_core::{Call, Mode, Session, sig};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{Check, Failure, Site, Verdict};
-use crate::fmt::{durations, secs};
 use crate::scenario::{CALL_LIMIT, call, paused};
+use crate::show::{durations, secs};
 
 const TICK: Duration = Duration::from_millis(1);
 
 /// One call of the student's measure_time and the wait_n calls it made.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct Run {
+pub(crate) struct Averaged {
     pub n: usize,
     pub max_delay: Duration,
     pub returned: Duration,
@@ -21,7 +21,7 @@ pub(crate) struct Run {
     pub calls: Vec<Call<(usize, Duration), Vec<Duration>>>,
 }
 
-impl Run {
+impl Averaged {
     pub(crate) fn call(&self) -> String {
         format!("measure_time({}, {})", self.n, secs(self.max_delay))
     }
@@ -41,7 +41,7 @@ pub(crate) fn run(
     n: usize,
     max_delay: Duration,
     script: Option<(Duration, Vec<Duration>)>,
-) -> Result<Run, Failure> {
+) -> Result<Averaged, Failure> {
     paused(async move {
         let session = Session::new(mode);
         session.script_wait_n(script);
@@ -55,7 +55,7 @@ pub(crate) fn run(
             f(n, max_delay),
         )
         .await?;
-        Ok(Run {
+        Ok(Averaged {
             n,
             max_delay,
             returned: t.value,
@@ -70,13 +70,13 @@ fn ms(ms: u64) -> Duration {
 }
 
 /// Whether `returned × n` is the time wait_n took, to the timer's tick.
-fn is_average(r: &Run, took: Duration) -> bool {
+fn is_average(r: &Averaged, took: Duration) -> bool {
     let total = r.returned.as_secs_f64() * r.n as f64;
     (total - took.as_secs_f64()).abs() <= TICK.as_secs_f64()
 }
 
 /// The verdict when there is not exactly one completed wait_n call to time.
-fn never_called(r: &Run) -> Verdict {
+fn never_called(r: &Averaged) -> Verdict {
     let what = match r.calls.len() {
         0 => "never called wait_n (is an .await missing?)".to_owned(),
         1 => "called wait_n, but did not wait for it to finish".to_owned(),
@@ -89,7 +89,7 @@ fn never_called(r: &Run) -> Verdict {
     .hint("await wait_n(n, max_delay) once, between reading the clock twice")
 }
 
-fn average_verdict(r: &Run) -> Verdict {
+fn average_verdict(r: &Averaged) -> Verdict {
     let Some(took) = r.wait_n_took() else {
         return never_called(r);
     };
@@ -144,7 +144,7 @@ pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
                     run(f, Mode::Scripted, 3, Duration::from_secs(1), Some((ms(950), vec![ms(900), ms(200), ms(500)])))?,
                 ])
             },
-            |runs: &Vec<Run>| {
+            |runs: &Vec<Averaged>| {
                 runs.iter().map(average_verdict).find(|v| v.status != crate::check::Status::Passed).unwrap_or_else(Verdict::pass)
             },
         ),
@@ -164,7 +164,7 @@ pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
                     session.script_wait_n(std::iter::repeat_n(long, 8));
                     let _installed = session.install();
                     let t = call(Site::called("measure_time", "measure_time(4, 10s)"), CALL_LIMIT * 1_000, f(4, Duration::from_secs(10))).await?;
-                    Ok(Run {
+                    Ok(Averaged {
                         n: 4,
                         max_delay: Duration::from_secs(10),
                         returned: t.value,
@@ -173,7 +173,7 @@ pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
                     })
                 })
             },
-            |r: &Run| {
+            |r: &Averaged| {
                 if r.calls.is_empty() {
                     return never_called(r);
                 }
@@ -194,7 +194,7 @@ pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
             "calls wait_n(n, max_delay) once",
             "await wait_n(n, max_delay) exactly once, with the arguments you were given",
             move || run(f, Mode::Scripted, 6, ms(2_500), None),
-            |r: &Run| {
+            |r: &Averaged| {
                 let args: Vec<_> = r.calls.iter().map(|c| c.args).collect();
                 Verdict::expect(args == [(r.n, r.max_delay)], || {
                     let shown: Vec<_> = args.iter().map(|(n, d)| format!("wait_n({n}, {})", secs(*d))).collect();
@@ -207,7 +207,7 @@ pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
             "measure_time(0, max_delay) returns 0s without panicking",
             "dividing a Duration by zero panics: return Duration::ZERO when n is 0",
             move || run(f, Mode::Scripted, 0, Duration::from_secs(10), Some((Duration::ZERO, vec![]))),
-            |r: &Run| {
+            |r: &Averaged| {
                 Verdict::expect(r.returned.is_zero(), || format!("{} returned {}; expected 0s", r.call(), secs(r.returned)))
             },
         ),
@@ -216,7 +216,7 @@ pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
             "works with your own wait_n",
             "this check runs measure_time with your own wait_n (and wait_random); fix those exercises first",
             move || run(f, Mode::Own, 3, Duration::from_secs(1), None),
-            |r: &Run| {
+            |r: &Averaged| {
                 let Some(took) = r.wait_n_took() else {
                     return never_called(r);
                 };

@@ -6,12 +6,12 @@ use probe_core::{Call, Mode, Session, sig};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{Check, Failure, FailureKind, How, Site, Verdict};
-use crate::fmt::{durations, secs, tick_ceil};
 use crate::scenario::{CALL_LIMIT, call, call_sync, paused};
+use crate::show::{durations, secs, tick_ceil};
 
 /// What a check saw of one task_wait_random call.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-struct Run {
+struct Spawned {
     max_delay: Duration,
     /// The handle's result, when the check awaited it.
     joined: Option<Duration>,
@@ -20,7 +20,7 @@ struct Run {
     calls: Vec<Call<Duration, Duration>>,
 }
 
-impl Run {
+impl Spawned {
     fn call(&self) -> String {
         format!("task_wait_random({})", secs(self.max_delay))
     }
@@ -34,7 +34,7 @@ fn run(
     max_delay: Duration,
     script: Option<Duration>,
     wait_instead: Option<Duration>,
-) -> Result<Run, Failure> {
+) -> Result<Spawned, Failure> {
     paused(async move {
         let session = Session::new(mode);
         session.script_wait_random(script);
@@ -70,7 +70,7 @@ fn run(
                 }
             },
         };
-        Ok(Run {
+        Ok(Spawned {
             max_delay,
             joined,
             elapsed: start.elapsed(),
@@ -87,7 +87,7 @@ pub(crate) fn checks(f: sig::TaskWaitRandom) -> Vec<Check> {
             "the handle resolves to the delay wait_random returned, after that delay",
             "return the JoinHandle of tokio::spawn(wait_random(max_delay)); awaiting it gives the delay",
             move || run(f, Mode::Scripted, ten, Some(Duration::from_millis(2_500)), None),
-            |r: &Run| {
+            |r: &Spawned| {
                 let given: Vec<_> = r.calls.iter().filter_map(|c| c.returned).collect();
                 let ok = given.len() == 1 && r.joined == Some(given[0]) && r.elapsed == tick_ceil(given[0]);
                 Verdict::expect(ok, || {
@@ -106,7 +106,7 @@ pub(crate) fn checks(f: sig::TaskWaitRandom) -> Vec<Check> {
             "the task starts at once and runs even if nobody awaits the handle",
             "spawn the task inside task_wait_random (tokio::spawn starts it right away); don't defer the work",
             move || run(f, Mode::Scripted, ten, Some(Duration::from_secs(2)), Some(Duration::from_secs(3))),
-            |r: &Run| {
+            |r: &Spawned| {
                 let ok = matches!(r.calls.as_slice(), [c] if c.started.is_zero() && c.ended == Some(Duration::from_secs(2)));
                 Verdict::expect(ok, || {
                     let what = match r.calls.as_slice() {
@@ -128,7 +128,7 @@ pub(crate) fn checks(f: sig::TaskWaitRandom) -> Vec<Check> {
             "spawn exactly one wait_random(max_delay), passing max_delay through",
             // The handle is not awaited: a wrong argument may be huge.
             move || run(f, Mode::Scripted, Duration::from_millis(7_500), Some(Duration::from_secs(1)), Some(Duration::from_secs(10))),
-            |r: &Run| {
+            |r: &Spawned| {
                 let args: Vec<_> = r.calls.iter().map(|c| c.args).collect();
                 Verdict::expect(args == [r.max_delay], || {
                     format!("{} called wait_random with {}; expected exactly one call with {}", r.call(), durations(&args), secs(r.max_delay))
@@ -141,7 +141,7 @@ pub(crate) fn checks(f: sig::TaskWaitRandom) -> Vec<Check> {
             "this check runs task_wait_random with your own wait_random; fix that exercise first",
             // Ten runs: one random delay could land on a wrong answer by luck.
             move || (0..10).map(|_| run(f, Mode::Own, Duration::from_secs(2), None, None)).collect::<Result<Vec<_>, _>>(),
-            |runs: &Vec<Run>| {
+            |runs: &Vec<Spawned>| {
                 let wrong = runs.iter().find(|r| {
                     !r.joined.is_some_and(|d| d <= r.max_delay && r.elapsed >= d && r.elapsed <= tick_ceil(d))
                 });

@@ -7,8 +7,8 @@ use probe_core::sig;
 use proptest::prelude::*;
 
 use crate::check::{Check, Failure, Site, Verdict};
-use crate::fmt::{durations, secs, tick_ceil};
 use crate::scenario::{CALL_LIMIT, Cases, Timed, call, paused, property};
+use crate::show::{durations, secs, tick_ceil};
 
 const TEN: Duration = Duration::from_secs(10);
 

@@ -7,8 +7,8 @@ use probe_core::{Call, Mode, Session, Wait, sig};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{Check, Failure, Site, Verdict};
-use crate::fmt::{durations, secs, tick_ceil};
 use crate::scenario::{CALL_LIMIT, call, paused};
+use crate::show::{durations, secs, tick_ceil};
 use crate::source::{self, Sources};
 
 /// Which exercise: they differ only in the function they must call.
@@ -52,7 +52,7 @@ impl Flavour {
 
 /// One call of the student's wait_n, and every call it made.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct WaitsRun {
+pub(crate) struct Waited {
     pub n: usize,
     pub max_delay: Duration,
     pub returned: Vec<Duration>,
@@ -60,7 +60,7 @@ pub(crate) struct WaitsRun {
     pub calls: Vec<Call<Duration, Duration>>,
 }
 
-impl WaitsRun {
+impl Waited {
     pub(crate) fn call(&self, flavour: Flavour) -> String {
         format!("{}({}, {})", flavour.name(), self.n, secs(self.max_delay))
     }
@@ -159,7 +159,7 @@ pub(crate) mod expect {
     use super::*;
 
     /// Returns `n` delays.
-    pub(crate) fn length(r: &WaitsRun, flavour: Flavour, n: usize) -> Verdict {
+    pub(crate) fn length(r: &Waited, flavour: Flavour, n: usize) -> Verdict {
         Verdict::expect(r.returned.len() == n, || {
             format!(
                 "{} returned {} delays {}; expected {n}, one per wait",
@@ -171,7 +171,7 @@ pub(crate) mod expect {
     }
 
     /// Returns exactly what the callee returned, nothing changed.
-    pub(crate) fn callee_values(r: &WaitsRun, flavour: Flavour) -> Verdict {
+    pub(crate) fn callee_values(r: &Waited, flavour: Flavour) -> Verdict {
         Verdict::expect(r.returned_what_callee_gave(), || {
             format!(
                 "{} returned {}, but {} returned {}",
@@ -184,7 +184,7 @@ pub(crate) mod expect {
     }
 
     /// Returns the callee's values in the order their waits completed.
-    pub(crate) fn completion_order(r: &WaitsRun, flavour: Flavour) -> Verdict {
+    pub(crate) fn completion_order(r: &Waited, flavour: Flavour) -> Verdict {
         let callee = flavour.callee();
         // With calls, the values must be what they returned before their
         // order means anything.
@@ -240,7 +240,7 @@ pub(crate) mod expect {
     }
 
     /// Takes as long as the longest wait (to the tick): the waits overlap.
-    pub(crate) fn takes_longest(r: &WaitsRun, flavour: Flavour) -> Verdict {
+    pub(crate) fn takes_longest(r: &Waited, flavour: Flavour) -> Verdict {
         // Without calls of the callee (calls_* reports that), the delays
         // returned are the only ones there are.
         let waited = if r.calls.is_empty() {
@@ -264,7 +264,7 @@ pub(crate) mod expect {
     }
 
     /// Starts every call of the callee at once.
-    pub(crate) fn starts_together(r: &WaitsRun, flavour: Flavour) -> Verdict {
+    pub(crate) fn starts_together(r: &Waited, flavour: Flavour) -> Verdict {
         let starts: Vec<_> = r.calls.iter().map(|c| c.started).collect();
         Verdict::expect(starts.iter().all(|t| t.is_zero()), || {
             format!(
@@ -278,7 +278,7 @@ pub(crate) mod expect {
     }
 
     /// Calls the callee `n` times.
-    pub(crate) fn calls(r: &WaitsRun, flavour: Flavour, n: usize) -> Verdict {
+    pub(crate) fn calls(r: &Waited, flavour: Flavour, n: usize) -> Verdict {
         Verdict::expect(r.calls.len() == n, || {
             format!(
                 "{} called {} {} times; expected {n}",
@@ -290,7 +290,7 @@ pub(crate) mod expect {
     }
 
     /// Passes `max_delay` to every call of the callee.
-    pub(crate) fn calls_with(r: &WaitsRun, flavour: Flavour, max_delay: Duration) -> Verdict {
+    pub(crate) fn calls_with(r: &Waited, flavour: Flavour, max_delay: Duration) -> Verdict {
         let args: Vec<_> = r.calls.iter().map(|c| c.args).collect();
         Verdict::expect(args.iter().all(|a| *a == max_delay), || {
             format!(
@@ -313,7 +313,7 @@ pub(crate) fn run(
     n: usize,
     max_delay: Duration,
     script: Vec<Wait>,
-) -> Result<WaitsRun, Failure> {
+) -> Result<Waited, Failure> {
     paused(async move {
         let session = Session::new(mode);
         flavour.script(&session, script);
@@ -323,7 +323,7 @@ pub(crate) fn run(
             format!("{}({n}, {})", flavour.name(), secs(max_delay)),
         );
         let t = call(site, CALL_LIMIT, f(n, max_delay)).await?;
-        Ok(WaitsRun {
+        Ok(Waited {
             n,
             max_delay,
             returned: t.value,
@@ -370,7 +370,7 @@ pub(crate) fn checks(f: sig::WaitN, flavour: Flavour) -> Vec<Check> {
                     .map(|(n, script)| run(f, flavour, Mode::Scripted, n, ten, honest(script)))
                     .collect::<Result<Vec<_>, _>>()
             },
-            move |runs: &Vec<WaitsRun>| {
+            move |runs: &Vec<Waited>| {
                 all(runs, |r| expect::length(r, flavour, r.n).and_then(|| expect::callee_values(r, flavour)))
             },
         ),
@@ -379,7 +379,7 @@ pub(crate) fn checks(f: sig::WaitN, flavour: Flavour) -> Vec<Check> {
             &format!("{name}(0, max_delay) returns an empty Vec at once"),
             "with n = 0 there is nothing to wait for: make sure your loop and your result handle it",
             move || run(f, flavour, Mode::Scripted, 0, ten, vec![]),
-            move |r: &WaitsRun| {
+            move |r: &Waited| {
                 Verdict::expect(r.returned.is_empty() && r.elapsed.is_zero(), || {
                     format!(
                         "{} returned {} after {} of runtime time; expected [] at once",
@@ -413,21 +413,21 @@ pub(crate) fn checks(f: sig::WaitN, flavour: Flavour) -> Vec<Check> {
                     .map(|script| run(f, flavour, Mode::Scripted, script.len(), ten, script))
                     .collect::<Result<Vec<_>, _>>()
             },
-            move |runs: &Vec<WaitsRun>| all(runs, |r| expect::completion_order(r, flavour)),
+            move |runs: &Vec<Waited>| all(runs, |r| expect::completion_order(r, flavour)),
         ),
         Check::runtime(
             "concurrent",
             "runs the waits concurrently: total time is the longest delay, not the sum",
             "start every wait before awaiting any of them",
             move || run(f, flavour, Mode::Scripted, 3, ten, honest([s(3), s(1), s(2)])),
-            move |r: &WaitsRun| expect::starts_together(r, flavour).and_then(|| expect::takes_longest(r, flavour)),
+            move |r: &Waited| expect::starts_together(r, flavour).and_then(|| expect::takes_longest(r, flavour)),
         ),
         Check::runtime(
             &format!("calls_{callee}"),
             &format!("calls {callee}(max_delay) exactly n times"),
             &format!("call {callee} once per wait and pass max_delay through unchanged"),
             move || run(f, flavour, Mode::Scripted, 4, ms(7_500), vec![]),
-            move |r: &WaitsRun| expect::calls(r, flavour, r.n).and_then(|| expect::calls_with(r, flavour, r.max_delay)),
+            move |r: &Waited| expect::calls(r, flavour, r.n).and_then(|| expect::calls_with(r, flavour, r.max_delay)),
         ),
         Check::source(
             "no_sort",
@@ -442,7 +442,7 @@ pub(crate) fn checks(f: sig::WaitN, flavour: Flavour) -> Vec<Check> {
             // 20 waits: a wait_n that returns them in start order is
             // ascending by chance only once in 20! runs.
             move || run(f, flavour, Mode::Own, 20, s(2), vec![]),
-            move |r: &WaitsRun| {
+            move |r: &Waited| {
                 let longest = r.returned.iter().max().copied().unwrap_or_default();
                 let ascending = r.returned.windows(2).all(|w| tick_ceil(w[0]) <= tick_ceil(w[1]));
                 if r.returned.len() != r.n || r.returned.iter().any(|d| *d > r.max_delay) {
@@ -476,7 +476,7 @@ pub(crate) fn checks(f: sig::WaitN, flavour: Flavour) -> Vec<Check> {
 }
 
 /// The first of `runs` whose verdict fails, else a pass.
-fn all(runs: &[WaitsRun], judge: impl Fn(&WaitsRun) -> Verdict) -> Verdict {
+fn all(runs: &[Waited], judge: impl Fn(&Waited) -> Verdict) -> Verdict {
     runs.iter()
         .map(judge)
         .find(|v| v.status != crate::check::Status::Passed)
