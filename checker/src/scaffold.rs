@@ -130,7 +130,7 @@ fn harness(name: &str, crate_name: &str) -> String {
         "//! The course's checks for this exercise: `cargo test -p {crate_name}`.\n\
          //! This file is the course's; edit `src/` only.\n\n\
          // TODO (author): once the checker knows this exercise, wire it here like\n\
-         // the other exercises do: `checker::student::main(Subject::..., env!(\"CARGO_MANIFEST_DIR\"))`.\n\
+         // the other exercises do: `checker::student::main(checker::link!({crate_name}, {crate_name}), env!(\"CARGO_MANIFEST_DIR\"))`.\n\
          fn main() -> std::process::ExitCode {{\n    checker::student::unregistered(\"{name}\")\n}}\n"
     )
 }

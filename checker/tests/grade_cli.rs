@@ -151,6 +151,42 @@ fn an_exercise_that_does_not_compile_leaves_the_others_graded() {
     );
 }
 
+/// A changed signature breaks the course's wiring of the exercise (inside
+/// `checker::link!`, in the runner), not the student's crate: the error is
+/// still the exercise's, named by the macro call it was expanded from, and
+/// the other exercises are graded.
+#[test]
+fn a_changed_signature_is_blamed_on_its_exercise() {
+    let dir = submission_of(
+        "solutions",
+        &[
+            "05_async_generator",
+            "06_async_comprehension",
+            "07_measure_runtime",
+        ],
+    );
+    std::fs::write(
+        dir.path().join("exercises/07_measure_runtime/src/lib.rs"),
+        "use std::time::Duration;\npub async fn measure_runtime(n: u32) -> Duration {\n    Duration::from_secs(n.into())\n}\n",
+    )
+    .unwrap();
+    let report = grade(dir.path(), &[]);
+    let changed = exercise(&report, "07_measure_runtime");
+    assert_eq!(changed.status, ExerciseStatus::CompileError);
+    assert!(
+        changed.message.starts_with("error[E0061]")
+            && changed
+                .message
+                .contains("exercises/07_measure_runtime/src/lib.rs"),
+        "{}",
+        changed.message
+    );
+    assert_eq!(
+        exercise(&report, "06_async_comprehension").status,
+        ExerciseStatus::Passed
+    );
+}
+
 /// Regression: tar and zip keep old mtimes, and cargo's freshness check
 /// rests on mtimes; a wrong submission graded right after a correct one
 /// must be built from its own code.

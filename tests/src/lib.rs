@@ -88,51 +88,10 @@ impl Entry {
 }
 
 /// An exercise's functions from the module `$m`; `None` for an exercise
-/// the checker does not know yet.
+/// the checker does not know yet, which `checker verify` reports.
 macro_rules! subject {
-    (wait_random, $m:path) => {{
-        use $m as m;
-        Some(Subject::WaitRandom {
-            wait_random: |max| Box::pin(m::wait_random(max)),
-            default_max_delay: m::DEFAULT_MAX_DELAY,
-        })
-    }};
-    (wait_n, $m:path) => {{
-        use $m as m;
-        Some(Subject::WaitN(|n, max| Box::pin(m::wait_n(n, max))))
-    }};
-    (measure_time, $m:path) => {{
-        use $m as m;
-        Some(Subject::MeasureTime(|n, max| {
-            Box::pin(m::measure_time(n, max))
-        }))
-    }};
-    (task_wait_random, $m:path) => {{
-        use $m as m;
-        Some(Subject::TaskWaitRandom(m::task_wait_random))
-    }};
-    (task_wait_n, $m:path) => {{
-        use $m as m;
-        Some(Subject::TaskWaitN(|n, max| {
-            Box::pin(m::task_wait_n(n, max))
-        }))
-    }};
-    (async_generator, $m:path) => {{
-        use $m as m;
-        Some(Subject::AsyncGenerator(|| Box::pin(m::async_generator())))
-    }};
-    (async_comprehension, $m:path) => {{
-        use $m as m;
-        Some(Subject::AsyncComprehension(|| {
-            Box::pin(m::async_comprehension())
-        }))
-    }};
-    (measure_runtime, $m:path) => {{
-        use $m as m;
-        Some(Subject::MeasureRuntime(|| Box::pin(m::measure_runtime())))
-    }};
-    ($other:ident, $m:path) => {
-        None
+    ($exercise:ident, $m:path) => {
+        checker::link!(?$exercise, $m)
     };
 }
 

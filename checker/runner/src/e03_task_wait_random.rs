@@ -1,7 +1,5 @@
 //! The student's `03_task_wait_random`, as the checks call it.
 
-use checker::Subject;
-
-pub(crate) fn subject() -> Subject {
-    Subject::TaskWaitRandom(task_wait_random::task_wait_random)
+pub(crate) fn subject() -> checker::Subject {
+    checker::link!(task_wait_random, task_wait_random)
 }

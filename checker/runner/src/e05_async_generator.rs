@@ -1,7 +1,5 @@
 //! The student's `05_async_generator`, as the checks call it.
 
-use checker::Subject;
-
-pub(crate) fn subject() -> Subject {
-    Subject::AsyncGenerator(|| Box::pin(async_generator::async_generator()))
+pub(crate) fn subject() -> checker::Subject {
+    checker::link!(async_generator, async_generator)
 }

@@ -1,7 +1,5 @@
 //! The student's `06_async_comprehension`, as the checks call it.
 
-use checker::Subject;
-
-pub(crate) fn subject() -> Subject {
-    Subject::AsyncComprehension(|| Box::pin(async_comprehension::async_comprehension()))
+pub(crate) fn subject() -> checker::Subject {
+    checker::link!(async_comprehension, async_comprehension)
 }

@@ -166,8 +166,10 @@ impl CaseSpec {
     /// Reads `value` in `exercise`'s vocabulary; on error, the key path
     /// inside the case and the message.
     pub fn parse(exercise: &str, value: &Value) -> Result<CaseSpec, (String, String)> {
-        match exercise {
-            "01_wait_n" | "04_task_wait_n" => {
+        use crate::exercises::{CATALOG, Vocabulary};
+        let vocabulary = crate::exercises::exercise(exercise).and_then(|e| e.cases);
+        match vocabulary {
+            Some(Vocabulary::Waits) => {
                 let case: WaitsCase = typed(value)?;
                 if !case.values.is_empty() && case.values.len() != case.delays.len() {
                     return Err((
@@ -181,15 +183,23 @@ impl CaseSpec {
                 }
                 Ok(CaseSpec::Waits(case))
             }
-            "02_measure_time" => typed(value).map(CaseSpec::MeasureTime),
-            "05_async_generator" => typed(value).map(CaseSpec::Generator),
-            other => Err((
-                String::new(),
-                format!(
-                    "{other} has no declarative cases (01_wait_n, 02_measure_time, 04_task_wait_n and \
-                     05_async_generator do); write a Rust check and list its id (CONTRIBUTING.md)"
-                ),
-            )),
+            Some(Vocabulary::MeasureTime) => typed(value).map(CaseSpec::MeasureTime),
+            Some(Vocabulary::Generator) => typed(value).map(CaseSpec::Generator),
+            None => {
+                let with: Vec<&str> = CATALOG
+                    .iter()
+                    .filter(|e| e.cases.is_some())
+                    .map(|e| e.dir)
+                    .collect();
+                Err((
+                    String::new(),
+                    format!(
+                        "{exercise} has no declarative cases ({} do); write a Rust check and \
+                         list its id (CONTRIBUTING.md)",
+                        with.join(", ")
+                    ),
+                ))
+            }
         }
     }
 

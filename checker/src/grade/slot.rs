@@ -393,7 +393,7 @@ fn read_message(root: &Path, line: &str, build: &mut Build) {
     };
     match message {
         Message::CompilerArtifact(artifact) => {
-            if let Some(exercise) = owner(root, artifact.target.src_path.as_std_path(), None) {
+            if let Some(exercise) = owner(root, artifact.target.src_path.as_std_path(), &[]) {
                 build.finished.insert(exercise);
             }
         }
@@ -405,13 +405,16 @@ fn read_message(root: &Path, line: &str, build: &mut Build) {
                 .clone()
                 .unwrap_or_else(|| message.message.message.clone())
                 .replace(&format!("{}/", root.display()), "");
-            let primary = message
-                .message
-                .spans
-                .iter()
-                .find(|span| span.is_primary)
-                .map(|span| Path::new(&span.file_name));
-            match owner(root, message.target.src_path.as_std_path(), primary) {
+            // The primary span, and the macro calls it was expanded from:
+            // an error inside `checker::link!` is the runner file's that
+            // called it.
+            let mut files: Vec<&Path> = Vec::new();
+            let mut span = message.message.spans.iter().find(|span| span.is_primary);
+            while let Some(s) = span {
+                files.push(Path::new(&s.file_name));
+                span = s.expansion.as_ref().map(|e| &e.span);
+            }
+            match owner(root, message.target.src_path.as_std_path(), &files) {
                 Some(exercise) => build.errors.push((exercise, rendered)),
                 None => build.unattributed.push(rendered),
             }
@@ -423,9 +426,10 @@ fn read_message(root: &Path, line: &str, build: &mut Build) {
 /// Which exercise is to blame for what the compiler said about the target
 /// whose crate root is `src_path` (cargo's `target.src_path`): the
 /// exercise's own crate, the probe standing in for it, or, in the runner,
-/// the runner's wiring of it (`checker/runner/src/eNN_name.rs`, named by the
-/// diagnostic's primary span `file`). `None`: the course's own code.
-pub(crate) fn owner(root: &Path, src_path: &Path, file: Option<&Path>) -> Option<String> {
+/// the runner's wiring of it (`checker/runner/src/eNN_name.rs`, the first
+/// such file among the diagnostic's primary span and the macro calls it
+/// came from, `files`). `None`: the course's own code.
+pub(crate) fn owner(root: &Path, src_path: &Path, files: &[&Path]) -> Option<String> {
     let exercises = crate::exercises::EXERCISES;
     let rel = src_path.strip_prefix(root).ok()?;
     let in_dir = |dir: &str| -> Option<String> {
@@ -445,11 +449,13 @@ pub(crate) fn owner(root: &Path, src_path: &Path, file: Option<&Path>) -> Option
             .map(|(d, _)| d.to_string());
     }
     if rel.starts_with("checker/runner") {
-        let name = file?.file_stem()?.to_str()?.strip_prefix('e')?;
-        return exercises
-            .iter()
-            .find(|(d, _)| *d == name)
-            .map(|(d, _)| d.to_string());
+        return files.iter().find_map(|file| {
+            let name = file.file_stem()?.to_str()?.strip_prefix('e')?;
+            exercises
+                .iter()
+                .find(|(d, _)| *d == name)
+                .map(|(d, _)| d.to_string())
+        });
     }
     None
 }
@@ -485,7 +491,12 @@ mod tests {
         ];
         for (src, file, want) in cases {
             assert_eq!(
-                owner(root, Path::new(src), file.map(Path::new)).as_deref(),
+                owner(
+                    root,
+                    Path::new(src),
+                    &file.map(Path::new).into_iter().collect::<Vec<_>>()
+                )
+                .as_deref(),
                 want,
                 "{src} {file:?}"
             );
