@@ -49,9 +49,8 @@ pub fn layout(course: &Path) -> Vec<Problem> {
                 exercise,
                 format!("{exercise} is not registered with the checker, so nothing checks it"),
                 "add it to CATALOG in checker/src/exercises/mod.rs with a Subject variant, its \
-                 checks module, the runner's wiring (checker/runner/src/eNN_name.rs, its arm in \
-                 main.rs, its dependency in checker/runner/Cargo.toml) and the fixture runner's \
-                 subject! arm (CONTRIBUTING.md, \"Add an exercise\")",
+                 checks module, its link! arm, and its dependency in checker/runner/Cargo.toml \
+                 (CONTRIBUTING.md, \"Add an exercise\")",
             );
         }
         for (file, fix) in [
@@ -163,38 +162,30 @@ pub fn layout(course: &Path) -> Vec<Problem> {
 }
 
 /// The grading runner links every exercise of the catalog: a dependency in
-/// its `Cargo.toml` and a wiring file each, or `checker grade` cannot
-/// build (and nothing else would say why).
+/// its `Cargo.toml` each, which is its whole wiring (the runner's build.rs
+/// generates the rest), or `checker grade` cannot grade it.
 fn runner_wiring(course: &Path) -> Vec<Problem> {
     let manifest = std::fs::read_to_string(course.join("checker/runner/Cargo.toml"))
         .ok()
         .and_then(|text| text.parse::<toml_edit::DocumentMut>().ok());
     let mut problems = Vec::new();
     for (exercise, krate) in EXERCISES {
-        let listed = manifest
+        let path = manifest
             .as_ref()
             .and_then(|m| m.get("dependencies"))
             .and_then(|d| d.get(krate))
-            .is_some();
-        if !listed {
+            .and_then(|dep| dep.get("path"))
+            .and_then(|path| path.as_str().map(str::to_owned));
+        let want = format!("../../exercises/{exercise}");
+        if path.as_deref() != Some(want.as_str()) {
             problems.push(Problem {
                 rule: Rule::Layout,
                 exercise: exercise.to_owned(),
-                what: format!("checker/runner/Cargo.toml does not depend on {krate}"),
-                fix: format!(
-                    "add `{krate} = {{ path = \"../../exercises/{exercise}\" }}` to its [dependencies]"
+                what: format!(
+                    "checker/runner/Cargo.toml does not link {krate} from exercises/{exercise}, \
+                     so checker grade cannot grade it"
                 ),
-            });
-        }
-        let wiring = format!("checker/runner/src/e{exercise}.rs");
-        if !course.join(&wiring).is_file() {
-            problems.push(Problem {
-                rule: Rule::Layout,
-                exercise: exercise.to_owned(),
-                what: format!("{wiring} is missing"),
-                fix: "write the runner's wiring of the exercise (its subject()) and its arm in \
-                      checker/runner/src/main.rs"
-                    .into(),
+                fix: format!("add `{krate} = {{ path = \"{want}\" }}` to its [dependencies]"),
             });
         }
     }
@@ -208,26 +199,19 @@ mod tests {
     #[test]
     fn a_runner_missing_an_exercise_is_named() {
         let course = tempfile::tempdir().unwrap();
-        let runner = course.path().join("checker/runner/src");
-        std::fs::create_dir_all(&runner).unwrap();
+        std::fs::create_dir_all(course.path().join("checker/runner")).unwrap();
         let mut manifest = String::from("[package]\nname = \"grade-runner\"\n\n[dependencies]\n");
-        for (exercise, krate) in EXERCISES.iter().skip(1) {
+        manifest.push_str("wait_random = { path = \"../../exercises/01_wait_n\" }\n");
+        for (exercise, krate) in EXERCISES.iter().skip(2) {
             manifest.push_str(&format!(
                 "{krate} = {{ path = \"../../exercises/{exercise}\" }}\n"
             ));
-            std::fs::write(runner.join(format!("e{exercise}.rs")), "").unwrap();
         }
         std::fs::write(course.path().join("checker/runner/Cargo.toml"), manifest).unwrap();
-        let problems: Vec<String> = runner_wiring(course.path())
+        let named: Vec<String> = runner_wiring(course.path())
             .into_iter()
-            .map(|p| p.what)
+            .map(|p| p.exercise)
             .collect();
-        assert_eq!(
-            problems,
-            [
-                "checker/runner/Cargo.toml does not depend on wait_random",
-                "checker/runner/src/e00_wait_random.rs is missing"
-            ]
-        );
+        assert_eq!(named, ["00_wait_random", "01_wait_n"]);
     }
 }
