@@ -473,23 +473,6 @@ impl Failure {
     }
 }
 
-/// The crate name of the exercise a source location lies in:
-/// `exercises/00_wait_random/src/lib.rs:12:5` → `wait_random`. The location
-/// is rustc's path of the file, relative to the workspace, so an exercise's
-/// files start with its directory.
-pub(crate) fn exercise_of(location: &str) -> Option<&'static str> {
-    let path = location.replace('\\', "/");
-    crate::exercises::EXERCISES
-        .iter()
-        .find(|(dir, _)| {
-            path.strip_prefix("exercises/")
-                .or_else(|| path.split_once("/exercises/").map(|(_, rest)| rest))
-                .and_then(|rest| rest.strip_prefix(dir))
-                .is_some_and(|rest| rest.starts_with('/'))
-        })
-        .map(|(_, krate)| *krate)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -498,7 +481,7 @@ mod tests {
         Failure {
             site,
             kind: FailureKind::Unimplemented {
-                exercise: exercise_of(location).map(str::to_owned),
+                exercise: crate::catalog::exercise_of(location).map(str::to_owned),
                 location: Some(location.into()),
             },
         }
@@ -526,19 +509,5 @@ mod tests {
             task.site.to_string(),
             "the task spawned by task_wait_random(2s)"
         );
-    }
-
-    #[test]
-    fn locations_name_the_exercise_by_its_directory() {
-        assert_eq!(
-            exercise_of("exercises/01_wait_n/src/lib.rs:1:1"),
-            Some("wait_n")
-        );
-        assert_eq!(
-            exercise_of("/build/exercises/05_async_generator/src/a.rs:1:1"),
-            Some("async_generator")
-        );
-        assert_eq!(exercise_of("exercises/01_wait_nx/src/lib.rs:1:1"), None);
-        assert_eq!(exercise_of("checker/probes/wait_n/src/lib.rs:1:1"), None);
     }
 }

@@ -1,7 +1,6 @@
 //! Runs one check: a fresh thread, a paused runtime, and a wall-clock
 //! watchdog for code that blocks or spins.
 
-use std::cell::RefCell;
 use std::sync::{Once, mpsc};
 use std::thread;
 use std::time::Duration;
@@ -27,15 +26,6 @@ pub fn watchdog() -> Duration {
         .unwrap_or(DEFAULT_WATCHDOG)
 }
 
-thread_local! {
-    static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
-}
-
-/// Where the last panic on this thread happened, as `file:line:col`.
-pub(crate) fn take_panic_location() -> Option<String> {
-    PANIC_LOCATION.with(|l| l.borrow_mut().take())
-}
-
 /// Keeps panics of student code off the terminal (the check reports them)
 /// and remembers where they happened.
 fn install_panic_hook() {
@@ -50,7 +40,7 @@ fn install_panic_hook() {
                 let location = info
                     .location()
                     .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
-                PANIC_LOCATION.with(|l| *l.borrow_mut() = location);
+                crate::scenario::note_panic_location(location);
             } else {
                 previous(info);
             }

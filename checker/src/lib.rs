@@ -27,6 +27,7 @@
 //! earlier ones through probes (the `probe-core` crate) that record every
 //! call and return values the check chose.
 
+pub mod catalog;
 pub mod check;
 pub mod child;
 pub mod course;

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use crate::check::{Failure, FailureKind, Site};
-use crate::engine::take_panic_location;
 
 /// Runtime time allowed to one call of student code unless a check says
 /// otherwise: far above any correct answer (the longest, measure_runtime, is
@@ -39,6 +38,21 @@ pub(crate) fn paused<F: Future>(fut: F) -> F::Output {
 pub(crate) struct Timed<T> {
     pub value: T,
     pub elapsed: Duration,
+}
+
+thread_local! {
+    static PANIC_LOCATION: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Notes where a panic on this thread happened, as `file:line:col`, for
+/// [`panicked`] to report (the panic hook calls it).
+pub(crate) fn note_panic_location(location: Option<String>) {
+    PANIC_LOCATION.with(|l| *l.borrow_mut() = location);
+}
+
+/// Where the last panic on this thread happened.
+fn take_panic_location() -> Option<String> {
+    PANIC_LOCATION.with(|l| l.borrow_mut().take())
 }
 
 /// Awaits student code, turning a panic or a never-ending future into a
@@ -87,7 +101,7 @@ pub(crate) fn panicked(site: Site, payload: Box<dyn std::any::Any + Send>) -> Fa
         FailureKind::Unimplemented {
             exercise: location
                 .as_deref()
-                .and_then(crate::check::exercise_of)
+                .and_then(crate::catalog::exercise_of)
                 .map(str::to_owned),
             location,
         }

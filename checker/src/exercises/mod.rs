@@ -11,116 +11,9 @@ pub(crate) mod waits;
 use crate::check::Check;
 use crate::subject::Subject;
 
-/// One exercise of the course, declared once; the lists other parts need
-/// (directories and crates, what a "works with your own …" check runs
-/// through, which YAML vocabulary a case is read in) are derived from
-/// [`CATALOG`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Exercise {
-    /// Its directory under `exercises/`: `01_wait_n`.
-    pub dir: &'static str,
-    /// Its crate name: `wait_n`.
-    pub krate: &'static str,
-    /// The earlier exercises its code calls directly, by directory (through
-    /// their probes while checking).
-    pub calls: &'static [&'static str],
-    /// The vocabulary of its `case:` entries in `checks.yaml`, if it has one.
-    pub cases: Option<Vocabulary>,
-}
-
-/// The declarative case vocabularies (`course::cases`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Vocabulary {
-    /// wait_n and task_wait_n: waits scripted, order and timing expected.
-    Waits,
-    /// measure_time: wait_n's time scripted, the average expected.
-    MeasureTime,
-    /// async_generator: a consumer's schedule, arrivals expected.
-    Generator,
-}
-
-/// The course, in learning order.
-pub const CATALOG: [Exercise; 8] = [
-    Exercise {
-        dir: "00_wait_random",
-        krate: "wait_random",
-        calls: &[],
-        cases: None,
-    },
-    Exercise {
-        dir: "01_wait_n",
-        krate: "wait_n",
-        calls: &["00_wait_random"],
-        cases: Some(Vocabulary::Waits),
-    },
-    Exercise {
-        dir: "02_measure_time",
-        krate: "measure_time",
-        calls: &["01_wait_n"],
-        cases: Some(Vocabulary::MeasureTime),
-    },
-    Exercise {
-        dir: "03_task_wait_random",
-        krate: "task_wait_random",
-        calls: &["00_wait_random"],
-        cases: None,
-    },
-    Exercise {
-        dir: "04_task_wait_n",
-        krate: "task_wait_n",
-        calls: &["03_task_wait_random"],
-        cases: Some(Vocabulary::Waits),
-    },
-    Exercise {
-        dir: "05_async_generator",
-        krate: "async_generator",
-        calls: &[],
-        cases: Some(Vocabulary::Generator),
-    },
-    Exercise {
-        dir: "06_async_comprehension",
-        krate: "async_comprehension",
-        calls: &["05_async_generator"],
-        cases: None,
-    },
-    Exercise {
-        dir: "07_measure_runtime",
-        krate: "measure_runtime",
-        calls: &["06_async_comprehension"],
-        cases: None,
-    },
-];
-
-/// The exercises in course order: directory name and crate name.
-pub const EXERCISES: [(&str, &str); CATALOG.len()] = {
-    let mut out = [("", ""); CATALOG.len()];
-    let mut i = 0;
-    while i < CATALOG.len() {
-        out[i] = (CATALOG[i].dir, CATALOG[i].krate);
-        i += 1;
-    }
-    out
+pub use crate::catalog::{
+    CATALOG, EXERCISES, Exercise, Vocabulary, exercise, exercise_of, own_chain,
 };
-
-/// The exercise in directory `dir`.
-pub fn exercise(dir: &str) -> Option<&'static Exercise> {
-    CATALOG.iter().find(|e| e.dir == dir)
-}
-
-/// The earlier exercises a "works with your own …" check of `dir` runs
-/// through: what it calls, and what those call, nearest first.
-pub fn own_chain(dir: &str) -> Vec<&'static str> {
-    let mut chain: Vec<&'static str> = Vec::new();
-    let mut next: Vec<&'static str> = exercise(dir).map(|e| e.calls.to_vec()).unwrap_or_default();
-    while let Some(earlier) = next.first().copied() {
-        next.remove(0);
-        if !chain.contains(&earlier) {
-            chain.push(earlier);
-            next.extend(exercise(earlier).map(|e| e.calls).unwrap_or_default());
-        }
-    }
-    chain
-}
 
 /// Every check of the subject's exercise, hidden ones included.
 pub fn checks(subject: Subject) -> Vec<Check> {
@@ -136,37 +29,5 @@ pub fn checks(subject: Subject) -> Vec<Check> {
         Subject::AsyncGenerator(f) => async_generator::checks(f),
         Subject::AsyncComprehension(f) => async_comprehension::checks(f),
         Subject::MeasureRuntime(f) => measure_runtime::checks(f),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exercises_call_only_earlier_exercises_of_the_catalog() {
-        for (i, e) in CATALOG.iter().enumerate() {
-            for callee in e.calls {
-                let at = CATALOG.iter().position(|c| c.dir == *callee);
-                assert!(at.is_some_and(|at| at < i), "{} calls {callee}", e.dir);
-            }
-        }
-    }
-
-    #[test]
-    fn own_chains_follow_calls_transitively() {
-        assert_eq!(own_chain("00_wait_random"), Vec::<&str>::new());
-        assert_eq!(
-            own_chain("02_measure_time"),
-            ["01_wait_n", "00_wait_random"]
-        );
-        assert_eq!(
-            own_chain("04_task_wait_n"),
-            ["03_task_wait_random", "00_wait_random"]
-        );
-        assert_eq!(
-            own_chain("07_measure_runtime"),
-            ["06_async_comprehension", "05_async_generator"]
-        );
     }
 }
