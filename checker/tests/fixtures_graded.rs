@@ -37,17 +37,22 @@ fn declared(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The ids of `exercise`'s checks that run the student's earlier exercises.
+fn own_earlier(exercise: &str) -> BTreeSet<String> {
+    Subject::unlinked(exercise)
+        .map(checker::exercises::checks)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| c.uses_own_earlier)
+        .map(|c| c.id)
+        .collect()
+}
+
 /// Every exercise's fixtures, those failing an own-earlier check last.
 fn fixtures() -> BTreeMap<&'static str, Vec<Fixture>> {
     let mut all = BTreeMap::new();
     for exercise in common::all_exercises() {
-        let own_earlier: BTreeSet<String> = Subject::unlinked(exercise)
-            .map(checker::exercises::checks)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|c| c.uses_own_earlier)
-            .map(|c| c.id)
-            .collect();
+        let own_earlier = own_earlier(exercise);
         let dir = common::root().join("tests/fixtures").join(exercise);
         let mut fixtures: Vec<Fixture> = std::fs::read_dir(&dir)
             .map(|d| d.map(|e| e.unwrap().path()).collect::<Vec<_>>())
@@ -94,13 +99,7 @@ fn every_fixture_graded_fails_exactly_what_it_declares() {
             let earlier_is_reference = own_chain(&exercise.id)
                 .iter()
                 .all(|e| !in_play.contains_key(e));
-            let own_earlier: BTreeSet<String> = Subject::unlinked(&exercise.id)
-                .map(checker::exercises::checks)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|c| c.uses_own_earlier)
-                .map(|c| c.id)
-                .collect();
+            let own_earlier = own_earlier(&exercise.id);
             let judged = |id: &String| earlier_is_reference || !own_earlier.contains(id);
             let failed: BTreeSet<String> = exercise
                 .checks
