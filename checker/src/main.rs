@@ -188,20 +188,25 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::New { name, course } => match checker::scaffold::scaffold(&course.path(), &name) {
-            Ok(files) => {
-                println!("created {} files for {name}:", files.len());
-                for file in files {
-                    println!("  {}", file.display());
+        Command::New { name, course } => {
+            let root = course.path();
+            match checker::scaffold::scaffold(&root, &name) {
+                Ok(files) => {
+                    println!("created {} files for {name}:", files.len());
+                    for file in files {
+                        // As the course names its files: exercises/08_x/README.md.
+                        let shown = file.strip_prefix(&root).unwrap_or(&file);
+                        println!("  {}", shown.display());
+                    }
+                    println!("next: `cargo run -p checker -- verify` lists what is left to write");
+                    code(exit_code::OK)
                 }
-                println!("next: `cargo run -p checker -- verify` lists what is left to write");
-                code(exit_code::OK)
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    code(exit_code::USAGE)
+                }
             }
-            Err(err) => {
-                eprintln!("error: {err}");
-                code(exit_code::USAGE)
-            }
-        },
+        }
         Command::Launch { spec } => checker::sandbox::launch::main(&spec),
         Command::Export { student, course } => {
             match checker::export::export(&course.path(), &student) {
