@@ -128,10 +128,7 @@ pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
 /// without it (no path to this binary), [`Sources::compiled`] falls back to
 /// reading `src/`.
 fn compiled_sources(exercise: &str, crate_dir: &Path) -> Sources {
-    let krate = crate::exercises::EXERCISES
-        .iter()
-        .find(|(dir, _)| *dir == exercise)
-        .map_or(exercise, |(_, krate)| *krate);
+    let krate = crate::catalog::exercise(exercise).map_or(exercise, |e| e.krate);
     let deps = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(Path::to_path_buf))

@@ -275,35 +275,19 @@ fn waits_case(
 fn judge_waits(expect: &WaitsExpect, r: &waits::Waited, flavour: waits::Flavour) -> Verdict {
     use waits::expect as rule;
     let call = r.call(flavour);
-    let returned = show_durations(&r.returned);
-    let mut verdicts: Vec<Box<dyn Fn() -> Verdict + '_>> = Vec::new();
-    if let Some(length) = expect.length {
-        verdicts.push(Box::new(move || rule::length(r, flavour, length)));
-    }
-    if expect.returns_delays == Some(true) {
-        verdicts.push(Box::new(move || rule::callee_values(r, flavour)));
-    }
-    if expect.completion_order == Some(true) {
-        verdicts.push(Box::new(move || rule::completion_order(r, flavour)));
-    }
-    if let Some(limit) = expect.each_within {
-        let (call, returned) = (call.clone(), returned.clone());
-        verdicts.push(Box::new(move || {
-            match r.returned.iter().find(|d| **d > limit) {
-                Some(d) => Verdict::fail(format!(
-                    "{call} returned {returned}, with {} above {}",
-                    secs(*d),
-                    secs(limit)
-                )),
-                None => Verdict::pass(),
-            }
-        }));
-    }
-    match expect.elapsed {
-        Some(Elapsed::Longest) => verdicts.push(Box::new(move || rule::takes_longest(r, flavour))),
-        Some(Elapsed::Sum) => {
-            let call = call.clone();
-            verdicts.push(Box::new(move || {
+    let within = |limit: Duration| match r.returned.iter().find(|d| **d > limit) {
+        Some(d) => Verdict::fail(format!(
+            "{call} returned {}, with {} above {}",
+            show_durations(&r.returned),
+            secs(*d),
+            secs(limit)
+        )),
+        None => Verdict::pass(),
+    };
+    let elapsed = |elapsed: Elapsed| {
+        let (low, high, what) = match elapsed {
+            Elapsed::Longest => return rule::takes_longest(r, flavour),
+            Elapsed::Sum => {
                 let delays = if r.calls.is_empty() {
                     r.returned.clone()
                 } else {
@@ -311,38 +295,38 @@ fn judge_waits(expect: &WaitsExpect, r: &waits::Waited, flavour: waits::Flavour)
                 };
                 let sum: Duration = delays.iter().sum();
                 let ticks: Duration = delays.iter().map(|d| tick_ceil(*d)).sum();
-                Verdict::expect(r.elapsed >= sum && r.elapsed <= ticks, || {
-                    format!(
-                        "{call} took {} of runtime time; expected the sum of the delays, {}",
-                        secs(r.elapsed),
-                        secs(sum)
-                    )
-                })
-            }))
-        }
-        Some(Elapsed::Exactly(d)) => {
-            let call = call.clone();
-            verdicts.push(Box::new(move || {
-                Verdict::expect(r.elapsed >= d && r.elapsed <= tick_ceil(d), || {
-                    format!(
-                        "{call} took {} of runtime time; expected {}",
-                        secs(r.elapsed),
-                        secs(d)
-                    )
-                })
-            }))
-        }
-        None => {}
-    }
-    if let Some(calls) = expect.calls {
-        verdicts.push(Box::new(move || rule::calls(r, flavour, calls)));
-    }
-    if let Some(with) = expect.calls_with {
-        verdicts.push(Box::new(move || rule::calls_with(r, flavour, with)));
-    }
-    verdicts
-        .into_iter()
-        .fold(Verdict::pass(), |verdict, next| verdict.and_then(next))
+                (sum, ticks, format!("the sum of the delays, {}", secs(sum)))
+            }
+            Elapsed::Exactly(d) => (d, tick_ceil(d), secs(d)),
+        };
+        Verdict::expect(r.elapsed >= low && r.elapsed <= high, || {
+            format!(
+                "{call} took {} of runtime time; expected {what}",
+                secs(r.elapsed)
+            )
+        })
+    };
+    let asked = |flag: Option<bool>| flag.filter(|on| *on);
+    when(expect.length, |n| rule::length(r, flavour, n))
+        .and_then(|| {
+            when(asked(expect.returns_delays), |_| {
+                rule::callee_values(r, flavour)
+            })
+        })
+        .and_then(|| {
+            when(asked(expect.completion_order), |_| {
+                rule::completion_order(r, flavour)
+            })
+        })
+        .and_then(|| when(expect.each_within, within))
+        .and_then(|| when(expect.elapsed, elapsed))
+        .and_then(|| when(expect.calls, |n| rule::calls(r, flavour, n)))
+        .and_then(|| when(expect.calls_with, |max| rule::calls_with(r, flavour, max)))
+}
+
+/// `judge(value)` when the case asks for it, else a pass.
+fn when<T>(wanted: Option<T>, judge: impl FnOnce(T) -> Verdict) -> Verdict {
+    wanted.map_or_else(Verdict::pass, judge)
 }
 
 fn measure_time_case(id: &str, case: MeasureTimeCase, f: probe_core::sig::MeasureTime) -> Check {

@@ -457,10 +457,7 @@ impl Built<'_> {
 /// build's artefacts of the exercise crates first, so the dep-info found is
 /// its own.
 fn compiled_sources(slot_dir: &Path, sandbox: &Sandbox, exercise: &str) -> Sources {
-    let krate = EXERCISES
-        .iter()
-        .find(|(dir, _)| *dir == exercise)
-        .map_or(exercise, |(_, krate)| *krate);
+    let krate = crate::catalog::exercise(exercise).map_or(exercise, |e| e.krate);
     let seen_as = if sandbox.is_sandboxed() {
         Path::new(slot::BUILD_ROOT)
     } else {

@@ -450,34 +450,24 @@ fn relative_to(text: &str, root: &Path) -> String {
 /// such file among the diagnostic's primary span and the macro calls it
 /// came from, `files`). `None`: the course's own code.
 pub(crate) fn owner(root: &Path, src_path: &Path, files: &[&Path]) -> Option<String> {
-    let exercises = crate::exercises::EXERCISES;
+    use crate::catalog::{CATALOG, exercise};
     let rel = src_path.strip_prefix(root).ok()?;
     let in_dir = |dir: &str| -> Option<String> {
         let name = rel.strip_prefix(dir).ok()?.components().next()?;
         Some(name.as_os_str().to_str()?.to_owned())
     };
-    if let Some(dir) = in_dir("exercises") {
-        return exercises
+    let found = if let Some(dir) = in_dir("exercises") {
+        exercise(&dir)
+    } else if let Some(probe) = in_dir("checker/probes") {
+        CATALOG.iter().find(|e| e.krate == probe)
+    } else if rel.starts_with("checker/runner") {
+        files
             .iter()
-            .find(|(d, _)| *d == dir)
-            .map(|(d, _)| d.to_string());
-    }
-    if let Some(probe) = in_dir("checker/probes") {
-        return exercises
-            .iter()
-            .find(|(_, c)| *c == probe)
-            .map(|(d, _)| d.to_string());
-    }
-    if rel.starts_with("checker/runner") {
-        return files.iter().find_map(|file| {
-            let name = file.file_stem()?.to_str()?.strip_prefix('e')?;
-            exercises
-                .iter()
-                .find(|(d, _)| *d == name)
-                .map(|(d, _)| d.to_string())
-        });
-    }
-    None
+            .find_map(|file| exercise(file.file_stem()?.to_str()?.strip_prefix('e')?))
+    } else {
+        None
+    };
+    found.map(|e| e.dir.to_owned())
 }
 
 #[cfg(test)]
