@@ -2,10 +2,10 @@
 //! from it. It depends on nothing else in the checker, so every part can
 //! use it without a cycle.
 
-/// One exercise of the course, declared once; the lists other parts need
-/// (directories and crates, what a "works with your own …" check runs
-/// through, which YAML vocabulary a case is read in) are derived from
-/// [`CATALOG`].
+/// One exercise of the course, declared once in [`course!`]; the lists
+/// other parts need (directories and crates, what a "works with your own …"
+/// check runs through, which YAML vocabulary a case is read in) are derived
+/// from [`CATALOG`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Exercise {
     /// Its directory under `exercises/`: `01_wait_n`.
@@ -30,57 +30,108 @@ pub enum Vocabulary {
     Generator,
 }
 
-/// The course, in learning order.
-pub const CATALOG: [Exercise; 8] = [
-    Exercise {
-        dir: "00_wait_random",
-        krate: "wait_random",
-        calls: &[],
-        cases: None,
-    },
-    Exercise {
-        dir: "01_wait_n",
-        krate: "wait_n",
-        calls: &["00_wait_random"],
-        cases: Some(Vocabulary::Waits),
-    },
-    Exercise {
-        dir: "02_measure_time",
-        krate: "measure_time",
-        calls: &["01_wait_n"],
-        cases: Some(Vocabulary::MeasureTime),
-    },
-    Exercise {
-        dir: "03_task_wait_random",
-        krate: "task_wait_random",
-        calls: &["00_wait_random"],
-        cases: None,
-    },
-    Exercise {
-        dir: "04_task_wait_n",
-        krate: "task_wait_n",
-        calls: &["03_task_wait_random"],
-        cases: Some(Vocabulary::Waits),
-    },
-    Exercise {
-        dir: "05_async_generator",
-        krate: "async_generator",
-        calls: &[],
-        cases: Some(Vocabulary::Generator),
-    },
-    Exercise {
-        dir: "06_async_comprehension",
-        krate: "async_comprehension",
-        calls: &["05_async_generator"],
-        cases: None,
-    },
-    Exercise {
-        dir: "07_measure_runtime",
-        krate: "measure_runtime",
-        calls: &["06_async_comprehension"],
-        cases: None,
-    },
-];
+/// The course, in learning order: **the one place an exercise is
+/// declared.** Everything that differs per exercise is generated from these
+/// entries by the macro named `$then` (a callback, so each part generates
+/// its own items beside its own code):
+///
+/// - here, [`CATALOG`];
+/// - in `subject.rs`, the exercise's [`Subject`](crate::Subject) variant and
+///   its struct of function pointers, `Subject::exercise`/`unlinked`, the
+///   `link!` that boxes a crate's functions into it, and the registration of
+///   a reference solution as "your own" for later exercises' probes;
+/// - in `exercises/mod.rs`, the `mod` of its checks module
+///   (`checker/src/exercises/<crate>.rs`, which has `checks(s)`, and
+///   `cases(s, spec, id)` when it has a vocabulary) and the dispatch to it.
+///
+/// An entry: `"dir" crate => Variant { calls: [dirs it calls], cases:
+/// Vocabulary or none, field: { shape }, … }`. A shape is the function's
+/// signature as the subject holds it: `async fn(args) -> T` (boxed future),
+/// `fn(args) -> impl Stream<Item = T>` (boxed stream), `fn(args) -> T`, or
+/// `const NAME: T` (see `__shape!` in `subject.rs`). The compiler checks
+/// each student crate against its shapes where it is linked.
+macro_rules! course {
+    ($then:ident $($extra:tt)*) => {
+        $then! { [$($extra)*]
+            /// `00_wait_random`: one random wait (0-basic_async_syntax).
+            "00_wait_random" wait_random => WaitRandom {
+                calls: [],
+                cases: none,
+                wait_random: { async fn(max_delay: Duration) -> Duration },
+                default_max_delay: { const DEFAULT_MAX_DELAY: Duration },
+            }
+            /// `01_wait_n`: n waits at once, in completion order (1-concurrent_coroutines).
+            "01_wait_n" wait_n => WaitN {
+                calls: ["00_wait_random"],
+                cases: Waits,
+                wait_n: { async fn(n: usize, max_delay: Duration) -> Vec<Duration> },
+            }
+            /// `02_measure_time`: wait_n's average time (2-measure_runtime).
+            "02_measure_time" measure_time => MeasureTime {
+                calls: ["01_wait_n"],
+                cases: MeasureTime,
+                measure_time: { async fn(n: usize, max_delay: Duration) -> Duration },
+            }
+            /// `03_task_wait_random`: a wait as a spawned task (3-tasks).
+            "03_task_wait_random" task_wait_random => TaskWaitRandom {
+                calls: ["00_wait_random"],
+                cases: none,
+                task_wait_random: { fn(max_delay: Duration) -> JoinHandle<Duration> },
+            }
+            /// `04_task_wait_n`: wait_n with tasks (4-tasks).
+            "04_task_wait_n" task_wait_n => TaskWaitN {
+                calls: ["03_task_wait_random"],
+                cases: Waits,
+                task_wait_n: { async fn(n: usize, max_delay: Duration) -> Vec<Duration> },
+            }
+            /// `05_async_generator`: a lazy stream of ten values (0-async_generator).
+            "05_async_generator" async_generator => AsyncGenerator {
+                calls: [],
+                cases: Generator,
+                async_generator: { fn() -> impl Stream<Item = f64> },
+            }
+            /// `06_async_comprehension`: the stream collected (1-async_comprehension).
+            "06_async_comprehension" async_comprehension => AsyncComprehension {
+                calls: ["05_async_generator"],
+                cases: none,
+                async_comprehension: { async fn() -> Vec<f64> },
+            }
+            /// `07_measure_runtime`: four comprehensions at once (2-measure_runtime).
+            "07_measure_runtime" measure_runtime => MeasureRuntime {
+                calls: ["06_async_comprehension"],
+                cases: none,
+                measure_runtime: { async fn() -> Duration },
+            }
+        }
+    };
+}
+pub(crate) use course;
+
+/// Generates [`CATALOG`] from [`course!`].
+macro_rules! catalog {
+    ([] $(
+        $(#[doc = $doc:literal])*
+        $dir:literal $krate:ident => $variant:ident {
+            calls: [$($call:literal),* $(,)?],
+            cases: $cases:ident,
+            $($field:ident: { $($shape:tt)* }),+ $(,)?
+        }
+    )*) => {
+        /// The course, in learning order (declared in [`course!`]).
+        pub const CATALOG: &[Exercise] = &[$(
+            Exercise {
+                dir: $dir,
+                krate: stringify!($krate),
+                calls: &[$($call),*],
+                cases: catalog!(@cases $cases),
+            },
+        )*];
+    };
+    (@cases none) => { None };
+    (@cases $vocabulary:ident) => { Some(Vocabulary::$vocabulary) };
+}
+
+course!(catalog);
 
 /// The exercises in course order: directory name and crate name.
 pub const EXERCISES: [(&str, &str); CATALOG.len()] = {

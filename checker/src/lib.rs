@@ -6,19 +6,18 @@
 //! `tests/checks.rs`; `cargo test -p <exercise>` then runs [`student::main`]:
 //!
 //! ```no_run
-//! use std::time::Duration;
+//! mod wait_n {
+//!     use std::time::Duration;
 //!
-//! async fn wait_n(n: usize, max_delay: Duration) -> Vec<Duration> {
-//!     # let _ = (n, max_delay);
-//!     // the student's code
-//!     Vec::new()
+//!     pub async fn wait_n(n: usize, max_delay: Duration) -> Vec<Duration> {
+//!         # let _ = (n, max_delay);
+//!         // the student's code
+//!         Vec::new()
+//!     }
 //! }
 //!
 //! fn main() -> std::process::ExitCode {
-//!     checker::student::main(
-//!         checker::Subject::WaitN(|n, max| Box::pin(wait_n(n, max))),
-//!         env!("CARGO_MANIFEST_DIR"),
-//!     )
+//!     checker::student::main(checker::link!(wait_n, wait_n), env!("CARGO_MANIFEST_DIR"))
 //! }
 //! ```
 //!
@@ -52,3 +51,11 @@ pub mod wording;
 pub use check::{Check, Observation, Status, Verdict};
 pub use source::Sources;
 pub use subject::Subject;
+
+/// What the macros generated from the catalog name from other crates.
+#[doc(hidden)]
+pub mod __private {
+    pub use futures::future::BoxFuture;
+    pub use futures::stream::BoxStream;
+    pub use probe_core::set_default_own;
+}

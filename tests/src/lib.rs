@@ -100,15 +100,11 @@ include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 /// Makes "your own earlier exercise" mean the reference solution, so a
 /// fixture of `wait_n` is judged on its own mistakes only.
 pub fn use_reference_solutions_as_own() {
-    probe_core::set_default_own(probe_core::Own {
-        wait_random: Some(|max| Box::pin(solutions::e00_wait_random::wait_random(max))),
-        wait_n: Some(|n, max| Box::pin(solutions::e01_wait_n::wait_n(n, max))),
-        task_wait_random: Some(solutions::e03_task_wait_random::task_wait_random),
-        async_generator: Some(|| Box::pin(solutions::e05_async_generator::async_generator())),
-        async_comprehension: Some(|| {
-            Box::pin(solutions::e06_async_comprehension::async_comprehension())
-        }),
-    });
+    for entry in entries() {
+        if let (Kind::Solution, Some(subject)) = (entry.kind, entry.subject) {
+            subject.make_own();
+        }
+    }
 }
 
 /// The repository's root.

@@ -16,7 +16,6 @@ use super::config::{duration, durations, opt_duration, typed};
 use crate::check::{Check, Verdict};
 use crate::exercises::{async_generator, measure_time, waits};
 use crate::show::{durations as show_durations, numbers, secs, tick_ceil};
-use crate::subject::Subject;
 
 /// A parsed `case:`.
 #[derive(Clone, Debug, PartialEq)]
@@ -202,29 +201,9 @@ impl CaseSpec {
             }
         }
     }
-
-    /// The check this case declares, for `subject`; `None` if the case does
-    /// not belong to the subject's exercise.
-    pub fn check(&self, id: &str, subject: Subject) -> Option<Check> {
-        match (self, subject) {
-            (CaseSpec::Waits(case), Subject::WaitN(f)) => {
-                Some(waits_case(id, case.clone(), f, waits::Flavour::WaitN))
-            }
-            (CaseSpec::Waits(case), Subject::TaskWaitN(f)) => {
-                Some(waits_case(id, case.clone(), f, waits::Flavour::TaskWaitN))
-            }
-            (CaseSpec::MeasureTime(case), Subject::MeasureTime(f)) => {
-                Some(measure_time_case(id, case.clone(), f))
-            }
-            (CaseSpec::Generator(case), Subject::AsyncGenerator(f)) => {
-                Some(generator_case(id, case.clone(), f))
-            }
-            _ => None,
-        }
-    }
 }
 
-fn waits_case(
+pub(crate) fn waits_case(
     id: &str,
     case: WaitsCase,
     f: probe_core::sig::WaitN,
@@ -329,7 +308,11 @@ fn when<T>(wanted: Option<T>, judge: impl FnOnce(T) -> Verdict) -> Verdict {
     wanted.map_or_else(Verdict::pass, judge)
 }
 
-fn measure_time_case(id: &str, case: MeasureTimeCase, f: probe_core::sig::MeasureTime) -> Check {
+pub(crate) fn measure_time_case(
+    id: &str,
+    case: MeasureTimeCase,
+    f: probe_core::sig::MeasureTime,
+) -> Check {
     let name = format!(
         "measure_time({}, {}) as the course's case {id} says",
         case.n,
@@ -368,7 +351,11 @@ fn measure_time_case(id: &str, case: MeasureTimeCase, f: probe_core::sig::Measur
     )
 }
 
-fn generator_case(id: &str, case: GeneratorCase, f: probe_core::sig::AsyncGenerator) -> Check {
+pub(crate) fn generator_case(
+    id: &str,
+    case: GeneratorCase,
+    f: probe_core::sig::AsyncGenerator,
+) -> Check {
     let name = format!("async_generator() with a consumer as the course's case {id} says");
     let scenario_case = case.clone();
     Check::runtime(

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use probe_core::{Mode, Session, StreamRecord, sig};
+use probe_core::{ASYNC_GENERATOR, Mode, Session, StreamRecord, sig};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{Check, Failure, Site, Verdict};
@@ -31,7 +31,7 @@ fn run(f: sig::AsyncComprehension, mode: Mode) -> Result<Collected, Failure> {
         let session = Session::new(mode);
         let scripted = script();
         // A second stream gets other values, so using two is visible.
-        session.script_async_generator([
+        session.script(ASYNC_GENERATOR, [
             scripted.clone(),
             scripted.iter().map(|v| 10.0 - v).collect(),
         ]);
@@ -46,12 +46,13 @@ fn run(f: sig::AsyncComprehension, mode: Mode) -> Result<Collected, Failure> {
             scripted,
             returned: t.value,
             elapsed: t.elapsed,
-            streams: session.streams(),
+            streams: session.records(ASYNC_GENERATOR),
         })
     })
 }
 
-pub(crate) fn checks(f: sig::AsyncComprehension) -> Vec<Check> {
+pub(crate) fn checks(s: crate::subject::AsyncComprehension) -> Vec<Check> {
+    let f = s.async_comprehension;
     vec![
         Check::runtime(
             "collects_values",

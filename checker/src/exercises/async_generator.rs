@@ -120,7 +120,8 @@ fn paced(c: &Consumed) -> Verdict {
     Verdict::pass()
 }
 
-pub(crate) fn checks(f: sig::AsyncGenerator) -> Vec<Check> {
+pub(crate) fn checks(s: crate::subject::AsyncGenerator) -> Vec<Check> {
+    let f = s.async_generator;
     let secs_f = Duration::from_secs;
     vec![
         Check::runtime(
@@ -233,4 +234,18 @@ pub(crate) fn checks(f: sig::AsyncGenerator) -> Vec<Check> {
             },
         ),
     ]
+}
+
+/// The check a `case:` of `checks.yaml` declares.
+pub(crate) fn cases(
+    s: crate::subject::AsyncGenerator,
+    spec: &crate::course::cases::CaseSpec,
+    id: &str,
+) -> Option<Check> {
+    match spec {
+        crate::course::cases::CaseSpec::Generator(case) => {
+            Some(crate::course::cases::generator_case(id, case.clone(), s.async_generator))
+        }
+        _ => None,
+    }
 }

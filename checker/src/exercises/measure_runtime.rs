@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use probe_core::{Call, Mode, Session, sig};
+use probe_core::{ASYNC_COMPREHENSION, Call, Mode, Session, sig};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{Check, Failure, Site, Verdict};
@@ -35,7 +35,7 @@ fn run(f: sig::MeasureRuntime, mode: Mode, each: Vec<Duration>) -> Result<Measur
         let values: Vec<f64> = (0..10).map(|i| i as f64 + 0.5).collect();
         let longest = each.iter().copied().max().unwrap_or_default();
         let times = each.iter().copied().chain(std::iter::repeat_n(longest, 8));
-        session.script_async_comprehension(times.map(|t| (t, values.clone())));
+        session.script(ASYNC_COMPREHENSION, times.map(|t| (t, values.clone())));
         let _installed = session.install();
         let t = call(
             Site::called("measure_runtime", "measure_runtime()"),
@@ -47,7 +47,7 @@ fn run(f: sig::MeasureRuntime, mode: Mode, each: Vec<Duration>) -> Result<Measur
             each,
             returned: t.value,
             elapsed: t.elapsed,
-            calls: session.async_comprehension_calls(),
+            calls: session.records(ASYNC_COMPREHENSION),
         })
     })
 }
@@ -61,7 +61,8 @@ fn close(a: Duration, b: Duration) -> bool {
     a.abs_diff(b) <= Duration::from_millis(1)
 }
 
-pub(crate) fn checks(f: sig::MeasureRuntime) -> Vec<Check> {
+pub(crate) fn checks(s: crate::subject::MeasureRuntime) -> Vec<Check> {
+    let f = s.measure_runtime;
     let ten = Duration::from_secs(10);
     vec![
         Check::runtime(

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use probe_core::{Call, Mode, Session, sig};
+use probe_core::{Call, Mode, Session, WAIT_N, sig};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{Check, Failure, Site, Verdict};
@@ -44,7 +44,7 @@ pub(crate) fn run(
 ) -> Result<Averaged, Failure> {
     paused(async move {
         let session = Session::new(mode);
-        session.script_wait_n(script);
+        session.script(WAIT_N, script);
         let _installed = session.install();
         let t = call(
             Site::called(
@@ -60,7 +60,7 @@ pub(crate) fn run(
             max_delay,
             returned: t.value,
             elapsed: t.elapsed,
-            calls: session.wait_n_calls(),
+            calls: session.records(WAIT_N),
         })
     })
 }
@@ -130,7 +130,8 @@ fn average_verdict(r: &Averaged) -> Verdict {
     }
 }
 
-pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
+pub(crate) fn checks(s: crate::subject::MeasureTime) -> Vec<Check> {
+    let f = s.measure_time;
     vec![
         Check::runtime(
             "average",
@@ -161,7 +162,7 @@ pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
                 paused(async move {
                     let long = (Duration::from_secs(100_000), vec![Duration::from_secs(7); 4]);
                     let session = Session::new(Mode::Scripted);
-                    session.script_wait_n(std::iter::repeat_n(long, 8));
+                    session.script(WAIT_N, std::iter::repeat_n(long, 8));
                     let _installed = session.install();
                     let t = call(Site::called("measure_time", "measure_time(4, 10s)"), CALL_LIMIT * 1_000, f(4, Duration::from_secs(10))).await?;
                     Ok(Averaged {
@@ -169,7 +170,7 @@ pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
                         max_delay: Duration::from_secs(10),
                         returned: t.value,
                         elapsed: t.elapsed,
-                        calls: session.wait_n_calls(),
+                        calls: session.records(WAIT_N),
                     })
                 })
             },
@@ -236,4 +237,18 @@ pub(crate) fn checks(f: sig::MeasureTime) -> Vec<Check> {
         )
         .own_earlier(),
     ]
+}
+
+/// The check a `case:` of `checks.yaml` declares.
+pub(crate) fn cases(
+    s: crate::subject::MeasureTime,
+    spec: &crate::course::cases::CaseSpec,
+    id: &str,
+) -> Option<Check> {
+    match spec {
+        crate::course::cases::CaseSpec::MeasureTime(case) => {
+            Some(crate::course::cases::measure_time_case(id, case.clone(), s.measure_time))
+        }
+        _ => None,
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use probe_core::{Call, Mode, Session, sig};
+use probe_core::{Call, Mode, Session, WAIT_RANDOM, Wait, sig};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{Check, Failure, FailureKind, How, Site, Verdict};
@@ -37,7 +37,7 @@ fn run(
 ) -> Result<Spawned, Failure> {
     paused(async move {
         let session = Session::new(mode);
-        session.script_wait_random(script);
+        session.script(WAIT_RANDOM, script.into_iter().map(Wait::honest));
         let _installed = session.install();
         let site = Site::called(
             "task_wait_random",
@@ -74,12 +74,13 @@ fn run(
             max_delay,
             joined,
             elapsed: start.elapsed(),
-            calls: session.wait_random_calls(),
+            calls: session.records(WAIT_RANDOM),
         })
     })
 }
 
-pub(crate) fn checks(f: sig::TaskWaitRandom) -> Vec<Check> {
+pub(crate) fn checks(s: crate::subject::TaskWaitRandom) -> Vec<Check> {
+    let f = s.task_wait_random;
     let ten = Duration::from_secs(10);
     vec![
         Check::runtime(

@@ -12,7 +12,11 @@ use crate::show::{durations, secs, tick_ceil};
 
 const TEN: Duration = Duration::from_secs(10);
 
-pub(crate) fn checks(wait_random: sig::WaitRandom, default_max_delay: Duration) -> Vec<Check> {
+pub(crate) fn checks(s: crate::subject::WaitRandom) -> Vec<Check> {
+    let crate::subject::WaitRandom {
+        wait_random,
+        default_max_delay,
+    } = s;
     vec![
         Check::runtime(
             "default_max_delay",

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use probe_core::{Call, Mode, Session, Wait, sig};
+use probe_core::{Call, Mode, Session, TASK_WAIT_RANDOM, WAIT_RANDOM, Wait, sig};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{Check, Failure, Site, Verdict};
@@ -37,15 +37,15 @@ impl Flavour {
 
     fn script(self, session: &Session, waits: Vec<Wait>) {
         match self {
-            Flavour::WaitN => session.script_wait_random_waits(waits),
-            Flavour::TaskWaitN => session.script_task_wait_random_waits(waits),
+            Flavour::WaitN => session.script(WAIT_RANDOM, waits),
+            Flavour::TaskWaitN => session.script(TASK_WAIT_RANDOM, waits),
         }
     }
 
     fn calls(self, session: &Session) -> Vec<Call<Duration, Duration>> {
         match self {
-            Flavour::WaitN => session.wait_random_calls(),
-            Flavour::TaskWaitN => session.task_wait_random_calls(),
+            Flavour::WaitN => session.records(WAIT_RANDOM),
+            Flavour::TaskWaitN => session.records(TASK_WAIT_RANDOM),
         }
     }
 }

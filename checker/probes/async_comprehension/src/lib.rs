@@ -1,7 +1,9 @@
 //! Stands in for the student's `async_comprehension` while later exercises
 //! are checked; see `probe-core` for the protocol.
 
-use probe_core::Plan;
+use std::time::Duration;
+
+use probe_core::{ASYNC_COMPREHENSION, Plan, sig};
 
 /// Same contract as the exercise. Scripted, it takes the scripted time and
 /// returns the scripted values.
@@ -9,17 +11,24 @@ pub async fn async_comprehension() -> Vec<f64> {
     let Some(session) = probe_core::current() else {
         return async_comprehension::async_comprehension().await;
     };
-    let call = session.begin_comprehension(());
-    let values = match session.plan_comprehension() {
-        Plan::Own => match session.own().async_comprehension {
-            Some(own) => own().await,
-            None => async_comprehension::async_comprehension().await,
-        },
+    let call = session.begin(ASYNC_COMPREHENSION, ());
+    let plan = session.plan(ASYNC_COMPREHENSION, |s| {
+        let values = (0..10).map(|_| 10.0 * s.fallback_fraction()).collect();
+        (Duration::from_secs(10), values)
+    });
+    let values = match plan {
+        Plan::Own => {
+            match session.own::<sig::AsyncComprehension>("async_comprehension::async_comprehension")
+            {
+                Some(own) => own().await,
+                None => async_comprehension::async_comprehension().await,
+            }
+        }
         Plan::Scripted((took, values)) => {
             tokio::time::sleep(took).await;
             values
         }
     };
-    session.end_comprehension(call, values.clone());
+    session.end(ASYNC_COMPREHENSION, call, values.clone());
     values
 }

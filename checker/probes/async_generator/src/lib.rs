@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use futures::stream::{self, BoxStream, StreamExt};
-use probe_core::Plan;
+use probe_core::{ASYNC_GENERATOR, Item, Plan, StreamRecord, sig};
 
 /// Same contract as the exercise: ten values, each delivered 1 s after it is
 /// requested. Every request and delivery is recorded.
@@ -12,10 +12,19 @@ pub fn async_generator() -> BoxStream<'static, f64> {
     let Some(session) = probe_core::current() else {
         return async_generator::async_generator().boxed();
     };
-    let (index, plan) = session.plan_stream();
+    let index = session.record(
+        ASYNC_GENERATOR,
+        StreamRecord {
+            created: session.now(),
+            ..StreamRecord::default()
+        },
+    );
+    let plan = session.plan(ASYNC_GENERATOR, |s| {
+        (0..10).map(|_| 10.0 * s.fallback_fraction()).collect()
+    });
     match plan {
         Plan::Own => {
-            let own = session.own().async_generator;
+            let own = session.own::<sig::AsyncGenerator>("async_generator::async_generator");
             let inner = match own {
                 Some(own) => own(),
                 None => async_generator::async_generator().boxed(),
@@ -24,11 +33,11 @@ pub fn async_generator() -> BoxStream<'static, f64> {
                 let requested = session.now();
                 match inner.next().await {
                     Some(value) => {
-                        session.item(index, requested, value);
+                        item(&session, index, requested, value);
                         Some((value, (inner, session)))
                     }
                     None => {
-                        session.finish_stream(index);
+                        finish(&session, index);
                         None
                     }
                 }
@@ -42,11 +51,11 @@ pub fn async_generator() -> BoxStream<'static, f64> {
                 match values.next() {
                     Some(value) => {
                         tokio::time::sleep(Duration::from_secs(1)).await;
-                        session.item(index, requested, value);
+                        item(&session, index, requested, value);
                         Some((value, (values, session)))
                     }
                     None => {
-                        session.finish_stream(index);
+                        finish(&session, index);
                         None
                     }
                 }
@@ -54,4 +63,24 @@ pub fn async_generator() -> BoxStream<'static, f64> {
         )
         .boxed(),
     }
+}
+
+/// Records a value of stream `index`, requested at `requested`, delivered now.
+fn item(session: &probe_core::Session, index: usize, requested: Duration, value: f64) {
+    let delivered = session.now();
+    session.update(ASYNC_GENERATOR, index, |stream| {
+        stream.items.push(Item {
+            requested,
+            delivered,
+            value,
+        })
+    });
+}
+
+/// Records that stream `index` reported its end (the first time it did).
+fn finish(session: &probe_core::Session, index: usize) {
+    let now = session.now();
+    session.update(ASYNC_GENERATOR, index, |stream| {
+        stream.finished.get_or_insert(now);
+    });
 }

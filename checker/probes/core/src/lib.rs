@@ -14,20 +14,22 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use probe_core::{Mode, Session};
 //!
 //! # tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true)
 //! #     .build().unwrap().block_on(async {
+//! use probe_core::{Mode, Session, Wait, WAIT_RANDOM};
 //! let session = Session::new(Mode::Scripted);
-//! session.script_wait_random([Duration::from_secs(2)]);
+//! session.script(WAIT_RANDOM, [Wait::honest(Duration::from_secs(2))]);
 //! let _guard = session.install();
 //! // ... run the student's wait_n here; it calls the probe, which returns 2s ...
-//! assert!(session.wait_random_calls().is_empty());
+//! assert!(session.records(WAIT_RANDOM).is_empty());
 //! # });
 //! ```
 
+use std::any::Any;
 use std::cell::RefCell;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -106,23 +108,6 @@ pub struct Item {
     pub value: f64,
 }
 
-/// Student implementations the probes call in [`Mode::Own`] instead of the
-/// crate they were built against. The project's fixture runner sets these to
-/// the reference solutions; students and the grader leave them unset.
-#[derive(Clone, Copy, Default)]
-pub struct Own {
-    /// Replaces the student's `wait_random`.
-    pub wait_random: Option<sig::WaitRandom>,
-    /// Replaces the student's `wait_n`.
-    pub wait_n: Option<sig::WaitN>,
-    /// Replaces the student's `task_wait_random`.
-    pub task_wait_random: Option<sig::TaskWaitRandom>,
-    /// Replaces the student's `async_generator`.
-    pub async_generator: Option<sig::AsyncGenerator>,
-    /// Replaces the student's `async_comprehension`.
-    pub async_comprehension: Option<sig::AsyncComprehension>,
-}
-
 /// One scripted wait: how long the probe waits, and what it then returns.
 ///
 /// The two differ when a check needs to tell "in the order the waits
@@ -147,30 +132,97 @@ impl Wait {
     }
 }
 
-#[derive(Default)]
-struct Scripts {
-    wait_random: VecDeque<Wait>,
-    wait_n: VecDeque<(Duration, Vec<Duration>)>,
-    task_wait_random: VecDeque<Wait>,
-    async_generator: VecDeque<Vec<f64>>,
-    async_comprehension: VecDeque<(Duration, Vec<f64>)>,
+/// A probe's part of the protocol: what it records per call (`R`) and what a
+/// check scripts per call (`S`), under the probe's name. The one thing a new
+/// probe adds here is its constant; the session stores every probe's records
+/// and scripts by name, so nothing else in this crate changes.
+pub struct Probe<R, S> {
+    name: &'static str,
+    types: PhantomData<fn() -> (R, S)>,
 }
 
-#[derive(Default)]
-struct Log {
-    wait_random: Vec<Call<Duration, Duration>>,
-    wait_n: Vec<Call<(usize, Duration), Vec<Duration>>>,
-    task_wait_random: Vec<Call<Duration, Duration>>,
-    async_generator: Vec<StreamRecord>,
-    async_comprehension: Vec<Call<(), Vec<f64>>>,
-    fallbacks: u64,
+impl<R, S> Clone for Probe<R, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
 }
+
+impl<R, S> Copy for Probe<R, S> {}
+
+impl<R, S> Probe<R, S> {
+    /// The probe named `name` (the crate it stands in for).
+    pub const fn new(name: &'static str) -> Self {
+        Probe {
+            name,
+            types: PhantomData,
+        }
+    }
+
+    /// The crate it stands in for.
+    pub const fn name(self) -> &'static str {
+        self.name
+    }
+}
+
+/// `wait_random(max_delay)`: each call recorded, each scripted by a [`Wait`].
+pub const WAIT_RANDOM: Probe<Call<Duration, Duration>, Wait> = Probe::new("wait_random");
+
+/// `wait_n(n, max_delay)`: scripted by how long the call takes and the
+/// delays it returns (in ascending order). The time is the check's to
+/// choose, so a `measure_time` that infers it from the delays shows.
+pub const WAIT_N: Probe<WaitNCall, (Duration, Vec<Duration>)> = Probe::new("wait_n");
+
+/// One recorded `wait_n(n, max_delay)` call.
+pub type WaitNCall = Call<(usize, Duration), Vec<Duration>>;
+
+/// `task_wait_random(max_delay)`: `started` is when it spawned the task,
+/// `ended` when the task finished, awaited or not.
+pub const TASK_WAIT_RANDOM: Probe<Call<Duration, Duration>, Wait> = Probe::new("task_wait_random");
+
+/// `async_generator()`: each stream as it was consumed; scripted by its values.
+pub const ASYNC_GENERATOR: Probe<StreamRecord, Vec<f64>> = Probe::new("async_generator");
+
+/// `async_comprehension()`: scripted by how long it takes and what it returns.
+pub const ASYNC_COMPREHENSION: Probe<Call<(), Vec<f64>>, (Duration, Vec<f64>)> =
+    Probe::new("async_comprehension");
+
+/// Values of many types under probe names; each name holds one type (its
+/// probe's), so a lookup under the wrong type is a bug in a probe or a
+/// check, and says so.
+#[derive(Default)]
+struct ByName(HashMap<&'static str, Box<dyn Any + Send>>);
+
+impl ByName {
+    fn get<T: Default + Send + 'static>(&mut self, name: &'static str) -> &mut T {
+        self.0
+            .entry(name)
+            .or_insert_with(|| Box::new(T::default()))
+            .downcast_mut()
+            .unwrap_or_else(|| panic!("probe {name:?} used with two different types"))
+    }
+
+    fn peek<T: Clone + Default + 'static>(&self, name: &'static str) -> T {
+        self.0
+            .get(name)
+            .map(|v| {
+                v.downcast_ref::<T>()
+                    .unwrap_or_else(|| panic!("probe {name:?} used with two different types"))
+                    .clone()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Implementations [`Mode::Own`] calls instead of the crate a probe was
+/// built against, by `crate::function` (`"wait_n::wait_n"`).
+type Owns = HashMap<&'static str, Arc<dyn Any + Send + Sync>>;
 
 struct State {
     mode: Mode,
-    own: Own,
-    scripts: Scripts,
-    log: Log,
+    own: Arc<Owns>,
+    scripts: ByName,
+    log: ByName,
+    fallbacks: u64,
 }
 
 /// The probes' state for one check: its mode, scripts and call log.
@@ -184,22 +236,21 @@ pub struct Session {
 }
 
 /// What [`Mode::Own`] calls in every new session of this process.
-static DEFAULT_OWN: Mutex<Own> = Mutex::new(Own {
-    wait_random: None,
-    wait_n: None,
-    task_wait_random: None,
-    async_generator: None,
-    async_comprehension: None,
-});
+static DEFAULT_OWN: Mutex<Option<Arc<Owns>>> = Mutex::new(None);
 
-/// Makes every session created from now on call `own` in [`Mode::Own`].
+/// Makes every session created from now on call `function` (a function
+/// pointer of the exercise's shape) for `name` (`"wait_n::wait_n"`) in
+/// [`Mode::Own`].
 ///
 /// For the project's fixture runner, which links each exercise's reference
 /// solution beside the wrong ones: "your own wait_random" then means the
 /// reference one. Student crates cannot reach this crate, so they cannot
 /// call it.
-pub fn set_default_own(own: Own) {
-    *DEFAULT_OWN.lock().unwrap_or_else(|e| e.into_inner()) = own;
+pub fn set_default_own<F: Copy + Send + Sync + 'static>(name: &'static str, function: F) {
+    let mut own = DEFAULT_OWN.lock().unwrap_or_else(|e| e.into_inner());
+    let mut map = own.as_deref().cloned().unwrap_or_default();
+    map.insert(name, Arc::new(function));
+    *own = Some(Arc::new(map));
 }
 
 thread_local! {
@@ -224,13 +275,19 @@ impl Drop for Installed {
 impl Session {
     /// A session whose clock starts now. Call inside a tokio runtime.
     pub fn new(mode: Mode) -> Self {
+        let own = DEFAULT_OWN
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .unwrap_or_default();
         Session {
             origin: Instant::now(),
             state: Arc::new(Mutex::new(State {
                 mode,
-                own: *DEFAULT_OWN.lock().unwrap_or_else(|e| e.into_inner()),
-                scripts: Scripts::default(),
-                log: Log::default(),
+                own,
+                scripts: ByName::default(),
+                log: ByName::default(),
+                fallbacks: 0,
             })),
         }
     }
@@ -265,92 +322,39 @@ impl Session {
         self.lock().mode = mode;
     }
 
-    /// The implementations [`Mode::Own`] calls instead of the linked crates.
-    pub fn set_own(&self, own: Own) {
-        self.lock().own = own;
+    /// The implementation [`Mode::Own`] calls for `name`
+    /// (`"wait_n::wait_n"`) instead of the linked crate, if one was set
+    /// with [`set_default_own`].
+    pub fn own<F: Copy + 'static>(&self, name: &'static str) -> Option<F> {
+        let own = self.lock().own.get(name).cloned()?;
+        Some(*own.downcast_ref::<F>().unwrap_or_else(|| {
+            panic!("the own {name} was set with another type than its probe calls")
+        }))
     }
 
-    /// The overrides set by [`Session::set_own`].
-    pub fn own(&self) -> Own {
-        self.lock().own
-    }
-
-    /// Delays the `wait_random` probe waits and returns, one per call, in
-    /// call order.
-    pub fn script_wait_random(&self, delays: impl IntoIterator<Item = Duration>) {
-        self.script_wait_random_waits(delays.into_iter().map(Wait::honest));
-    }
-
-    /// Like [`Session::script_wait_random`], but each call may return a
-    /// value other than the time it waited.
-    pub fn script_wait_random_waits(&self, waits: impl IntoIterator<Item = Wait>) {
-        self.lock().scripts.wait_random.extend(waits);
-    }
-
-    /// Results of `wait_n` calls: each call takes the given time and returns
-    /// the delays in ascending order. The time is the check's to choose, so
-    /// a `measure_time` that infers it from the delays instead of measuring
-    /// shows.
-    pub fn script_wait_n(&self, calls: impl IntoIterator<Item = (Duration, Vec<Duration>)>) {
-        self.lock().scripts.wait_n.extend(calls);
-    }
-
-    /// Delays the tasks made by the `task_wait_random` probe wait and return.
-    pub fn script_task_wait_random(&self, delays: impl IntoIterator<Item = Duration>) {
-        self.script_task_wait_random_waits(delays.into_iter().map(Wait::honest));
-    }
-
-    /// Like [`Session::script_task_wait_random`], but each task may return a
-    /// value other than the time it waited.
-    pub fn script_task_wait_random_waits(&self, waits: impl IntoIterator<Item = Wait>) {
-        self.lock().scripts.task_wait_random.extend(waits);
-    }
-
-    /// The values of each stream the `async_generator` probe returns.
-    pub fn script_async_generator(&self, streams: impl IntoIterator<Item = Vec<f64>>) {
-        self.lock().scripts.async_generator.extend(streams);
-    }
-
-    /// How long each `async_comprehension` call takes and what it returns.
-    pub fn script_async_comprehension(
+    /// What the probe returns on its next calls, one per call, in call order.
+    pub fn script<R, S: Send + 'static>(
         &self,
-        calls: impl IntoIterator<Item = (Duration, Vec<f64>)>,
+        probe: Probe<R, S>,
+        calls: impl IntoIterator<Item = S>,
     ) {
-        self.lock().scripts.async_comprehension.extend(calls);
+        self.lock()
+            .scripts
+            .get::<VecDeque<S>>(probe.name)
+            .extend(calls);
     }
 
-    /// Every `wait_random` call so far.
-    pub fn wait_random_calls(&self) -> Vec<Call<Duration, Duration>> {
-        self.lock().log.wait_random.clone()
-    }
-
-    /// Every `wait_n` call so far.
-    pub fn wait_n_calls(&self) -> Vec<Call<(usize, Duration), Vec<Duration>>> {
-        self.lock().log.wait_n.clone()
-    }
-
-    /// Every `task_wait_random` call so far: `started` is when it spawned
-    /// the task, `ended` when the task finished.
-    pub fn task_wait_random_calls(&self) -> Vec<Call<Duration, Duration>> {
-        self.lock().log.task_wait_random.clone()
-    }
-
-    /// Every stream made by `async_generator` so far.
-    pub fn streams(&self) -> Vec<StreamRecord> {
-        self.lock().log.async_generator.clone()
-    }
-
-    /// Every `async_comprehension` call so far.
-    pub fn async_comprehension_calls(&self) -> Vec<Call<(), Vec<f64>>> {
-        self.lock().log.async_comprehension.clone()
+    /// Every record of the probe so far.
+    pub fn records<R: Clone + Send + 'static, S>(&self, probe: Probe<R, S>) -> Vec<R> {
+        self.lock().log.peek::<Vec<R>>(probe.name)
     }
 
     /// A deterministic fraction in `[0, 1)` for scripted probes whose script
     /// ran out (the golden-ratio sequence spreads evenly without repeating).
-    fn fallback_fraction(&self) -> f64 {
+    pub fn fallback_fraction(&self) -> f64 {
         let mut state = self.lock();
-        state.log.fallbacks += 1;
-        (state.log.fallbacks as f64 * 0.618_033_988_749_895).fract()
+        state.fallbacks += 1;
+        (state.fallbacks as f64 * 0.618_033_988_749_895).fract()
     }
 }
 
@@ -362,141 +366,78 @@ pub enum Plan<T> {
     Scripted(T),
 }
 
-macro_rules! record_call {
-    ($begin:ident, $end:ident, $field:ident, $args:ty, $ret:ty) => {
-        /// Records the start of a call; returns its index for the matching end.
-        pub fn $begin(&self, args: $args) -> usize {
-            let now = self.now();
-            let mut state = self.lock();
-            state.log.$field.push(Call {
-                args,
-                started: now,
-                ended: None,
-                returned: None,
-            });
-            state.log.$field.len() - 1
-        }
-
-        /// Records that call `index` returned `value`.
-        pub fn $end(&self, index: usize, value: $ret) {
-            let now = self.now();
-            let mut state = self.lock();
-            let call = &mut state.log.$field[index];
-            call.ended = Some(now);
-            call.returned = Some(value);
-        }
-    };
-}
-
 /// The probes' side of the protocol.
 impl Session {
-    record_call!(
-        begin_wait_random,
-        end_wait_random,
-        wait_random,
-        Duration,
-        Duration
-    );
-    record_call!(
-        begin_wait_n,
-        end_wait_n,
-        wait_n,
-        (usize, Duration),
-        Vec<Duration>
-    );
-    record_call!(begin_task, end_task, task_wait_random, Duration, Duration);
-    record_call!(
-        begin_comprehension,
-        end_comprehension,
-        async_comprehension,
-        (),
-        Vec<f64>
-    );
-
-    /// Plans one `wait_random(max_delay)` call.
-    pub fn plan_wait_random(&self, max_delay: Duration) -> Plan<Wait> {
+    /// Plans one call of the probe: the student's own code in [`Mode::Own`],
+    /// else the next scripted value, or `fallback`'s once the script ran out.
+    pub fn plan<R, S: Send + 'static>(
+        &self,
+        probe: Probe<R, S>,
+        fallback: impl FnOnce(&Session) -> S,
+    ) -> Plan<S> {
         if self.mode() == Mode::Own {
             return Plan::Own;
         }
-        let next = self.lock().scripts.wait_random.pop_front();
-        Plan::Scripted(next.unwrap_or_else(|| self.fallback_wait(max_delay)))
+        let next = self
+            .lock()
+            .scripts
+            .get::<VecDeque<S>>(probe.name)
+            .pop_front();
+        Plan::Scripted(next.unwrap_or_else(|| fallback(self)))
     }
 
-    fn fallback_wait(&self, max_delay: Duration) -> Wait {
-        Wait::honest(max_delay.mul_f64(self.fallback_fraction()))
-    }
-
-    /// Plans one `wait_n(n, max_delay)` call.
-    pub fn plan_wait_n(&self, n: usize, max_delay: Duration) -> Plan<(Duration, Vec<Duration>)> {
-        if self.mode() == Mode::Own {
-            return Plan::Own;
-        }
-        let next = self.lock().scripts.wait_n.pop_front();
-        Plan::Scripted(next.unwrap_or_else(|| {
-            let delays: Vec<Duration> = (0..n)
-                .map(|_| max_delay.mul_f64(self.fallback_fraction()))
-                .collect();
-            (delays.iter().copied().max().unwrap_or_default(), delays)
-        }))
-    }
-
-    /// Plans one `task_wait_random(max_delay)` call.
-    pub fn plan_task(&self, max_delay: Duration) -> Plan<Wait> {
-        if self.mode() == Mode::Own {
-            return Plan::Own;
-        }
-        let next = self.lock().scripts.task_wait_random.pop_front();
-        Plan::Scripted(next.unwrap_or_else(|| self.fallback_wait(max_delay)))
-    }
-
-    /// Plans one `async_generator()` call: its values, and the index of its
-    /// record for [`Session::item`] and [`Session::finish_stream`].
-    pub fn plan_stream(&self) -> (usize, Plan<Vec<f64>>) {
-        let created = self.now();
-        let plan = if self.mode() == Mode::Own {
-            Plan::Own
-        } else {
-            let next = self.lock().scripts.async_generator.pop_front();
-            Plan::Scripted(
-                next.unwrap_or_else(|| (0..10).map(|_| 10.0 * self.fallback_fraction()).collect()),
-            )
-        };
+    /// Adds a record; returns its index for [`Session::update`].
+    pub fn record<R: Send + 'static, S>(&self, probe: Probe<R, S>, record: R) -> usize {
         let mut state = self.lock();
-        state.log.async_generator.push(StreamRecord {
-            created,
-            ..StreamRecord::default()
-        });
-        (state.log.async_generator.len() - 1, plan)
+        let log = state.log.get::<Vec<R>>(probe.name);
+        log.push(record);
+        log.len() - 1
     }
 
-    /// Records a value of stream `index` requested at `requested`.
-    pub fn item(&self, index: usize, requested: Duration, value: f64) {
-        let delivered = self.now();
-        self.lock().log.async_generator[index].items.push(Item {
-            requested,
-            delivered,
-            value,
-        });
+    /// Changes record `index` of the probe.
+    pub fn update<R: Send + 'static, S>(
+        &self,
+        probe: Probe<R, S>,
+        index: usize,
+        change: impl FnOnce(&mut R),
+    ) {
+        change(&mut self.lock().log.get::<Vec<R>>(probe.name)[index]);
     }
 
-    /// Records that stream `index` reported its end.
-    pub fn finish_stream(&self, index: usize) {
+    /// Records the start of a call, now; returns its index for [`Session::end`].
+    pub fn begin<A: Send + 'static, T: Send + 'static, S>(
+        &self,
+        probe: Probe<Call<A, T>, S>,
+        args: A,
+    ) -> usize {
+        let started = self.now();
+        self.record(
+            probe,
+            Call {
+                args,
+                started,
+                ended: None,
+                returned: None,
+            },
+        )
+    }
+
+    /// Records that call `index` returned `value`, now.
+    pub fn end<A: Send + 'static, T: Send + 'static, S>(
+        &self,
+        probe: Probe<Call<A, T>, S>,
+        index: usize,
+        value: T,
+    ) {
         let now = self.now();
-        self.lock().log.async_generator[index]
-            .finished
-            .get_or_insert(now);
+        self.update(probe, index, |call| {
+            call.ended = Some(now);
+            call.returned = Some(value);
+        });
     }
 
-    /// Plans one `async_comprehension()` call: how long it takes and what it
-    /// returns.
-    pub fn plan_comprehension(&self) -> Plan<(Duration, Vec<f64>)> {
-        if self.mode() == Mode::Own {
-            return Plan::Own;
-        }
-        let next = self.lock().scripts.async_comprehension.pop_front();
-        Plan::Scripted(next.unwrap_or_else(|| {
-            let values = (0..10).map(|_| 10.0 * self.fallback_fraction()).collect();
-            (Duration::from_secs(10), values)
-        }))
+    /// A wait spread over `[0, max_delay)`, for a script that ran out.
+    pub fn fallback_wait(&self, max_delay: Duration) -> Wait {
+        Wait::honest(max_delay.mul_f64(self.fallback_fraction()))
     }
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use probe_core::Plan;
+use probe_core::{Plan, TASK_WAIT_RANDOM, sig};
 use tokio::task::JoinHandle;
 
 /// Same contract as the exercise: spawns a task that waits a random delay in
@@ -13,15 +13,15 @@ pub fn task_wait_random(max_delay: Duration) -> JoinHandle<Duration> {
     let Some(session) = probe_core::current() else {
         return task_wait_random::task_wait_random(max_delay);
     };
-    let call = session.begin_task(max_delay);
-    match session.plan_task(max_delay) {
+    let call = session.begin(TASK_WAIT_RANDOM, max_delay);
+    match session.plan(TASK_WAIT_RANDOM, |s| s.fallback_wait(max_delay)) {
         Plan::Own => {
-            let own = session.own().task_wait_random;
+            let own = session.own::<sig::TaskWaitRandom>("task_wait_random::task_wait_random");
             let inner = own.unwrap_or(task_wait_random::task_wait_random)(max_delay);
             tokio::spawn(async move {
                 match inner.await {
                     Ok(delay) => {
-                        session.end_task(call, delay);
+                        session.end(TASK_WAIT_RANDOM, call, delay);
                         delay
                     }
                     Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
@@ -31,7 +31,7 @@ pub fn task_wait_random(max_delay: Duration) -> JoinHandle<Duration> {
         }
         Plan::Scripted(script) => tokio::spawn(async move {
             tokio::time::sleep(script.wait).await;
-            session.end_task(call, script.value);
+            session.end(TASK_WAIT_RANDOM, call, script.value);
             script.value
         }),
     }

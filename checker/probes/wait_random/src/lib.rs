@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use probe_core::Plan;
+use probe_core::{Plan, WAIT_RANDOM, sig};
 
 pub use wait_random::DEFAULT_MAX_DELAY;
 
@@ -14,9 +14,9 @@ pub async fn wait_random(max_delay: Duration) -> Duration {
     let Some(session) = probe_core::current() else {
         return wait_random::wait_random(max_delay).await;
     };
-    let call = session.begin_wait_random(max_delay);
-    let delay = match session.plan_wait_random(max_delay) {
-        Plan::Own => match session.own().wait_random {
+    let call = session.begin(WAIT_RANDOM, max_delay);
+    let delay = match session.plan(WAIT_RANDOM, |s| s.fallback_wait(max_delay)) {
+        Plan::Own => match session.own::<sig::WaitRandom>("wait_random::wait_random") {
             Some(own) => own(max_delay).await,
             None => wait_random::wait_random(max_delay).await,
         },
@@ -25,6 +25,6 @@ pub async fn wait_random(max_delay: Duration) -> Duration {
             script.value
         }
     };
-    session.end_wait_random(call, delay);
+    session.end(WAIT_RANDOM, call, delay);
     delay
 }
