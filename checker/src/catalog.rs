@@ -102,6 +102,7 @@ macro_rules! course {
                 cases: none,
                 measure_runtime: { async fn() -> Duration },
             }
+            // `checker new` adds exercises above this line.
         }
     };
 }

@@ -38,7 +38,8 @@ enum Command {
         course: CourseArg,
     },
     /// Scaffold a new exercise (crate, stub, README, checks.yaml, solution,
-    /// fixture folder); `checker verify` then lists what is left to write.
+    /// checks module, fixture folder) and wire it into the catalog and the
+    /// grading runner; `checker verify` then lists what is left to write.
     New {
         /// Its directory name: two digits and the crate name, e.g. 08_gather_all.
         name: String,
@@ -192,7 +193,7 @@ fn main() -> ExitCode {
             let root = course.path();
             match checker::scaffold::scaffold(&root, &name) {
                 Ok(files) => {
-                    println!("created {} files for {name}:", files.len());
+                    println!("wrote {} files for {name}:", files.len());
                     for file in files {
                         // As the course names its files: exercises/08_x/README.md.
                         let shown = file.strip_prefix(&root).unwrap_or(&file);

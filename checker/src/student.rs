@@ -51,6 +51,15 @@ pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if checks.is_empty() {
+        // Fresh from `checker new`: passing zero checks would say "ok".
+        eprintln!(
+            "{exercise} has no checks yet: write them in checker/src/exercises/{}.rs and list \
+             them in checks.yaml (CONTRIBUTING.md, \"Add an exercise\"), then run `checker verify`",
+            subject_crate(exercise)
+        );
+        return ExitCode::FAILURE;
+    }
     let checks: Vec<Check> = checks.into_iter().filter(|c| !c.hidden).collect();
     // Observe the checks libtest's filter selects, in one child, before
     // listing the trials: a check skipped because an earlier exercise is
@@ -154,12 +163,7 @@ fn selected_by(args: &Arguments, id: &str) -> bool {
     args.filter.as_deref().is_none_or(matches) && !args.skip.iter().any(|s| matches(s))
 }
 
-/// `cargo test -p <exercise>` for an exercise the checker does not know
-/// yet (fresh from `checker new`): says so and fails.
-pub fn unregistered(exercise: &str) -> ExitCode {
-    eprintln!(
-        "{exercise} has no checks yet: register it with the checker (CONTRIBUTING.md, \
-         \"Add an exercise\"), then run `checker verify`"
-    );
-    ExitCode::FAILURE
+/// The crate name of the exercise in directory `dir`.
+fn subject_crate(dir: &str) -> &str {
+    crate::catalog::exercise(dir).map_or(dir, |e| e.krate)
 }

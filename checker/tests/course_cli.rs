@@ -133,34 +133,66 @@ fn verify_names_a_broken_solution_and_a_fixture_that_stopped_failing() {
     assert!(text.contains("fix:"), "{text}");
 }
 
+/// `checker new` wires the exercise in (catalog entry, runner dependency),
+/// so the course compiles with it at once; `checker verify`, run from the
+/// course's own build, then names what the author has left to write, and
+/// the student's `cargo test -p` says there are no checks yet.
 #[test]
-fn a_new_exercise_is_reported_incomplete_until_filled() {
+fn a_new_exercise_is_wired_and_reported_incomplete_until_filled() {
     let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let course = copy_course("new");
     let dir = course.to_str().unwrap();
     let made = checker(&["new", "08_gather_all", "--course", dir]);
     assert!(made.status.success(), "{}", text(&made));
+    for wired in ["checker/src/catalog.rs", "checker/runner/Cargo.toml"] {
+        assert!(text(&made).contains(wired), "{}", text(&made));
+    }
     let again = checker(&["new", "08_gather_all", "--course", dir]);
     assert_eq!(again.status.code(), Some(checker::exit_code::USAGE));
     assert!(text(&again).contains("exists already"));
 
-    let output = checker(&["verify", "--rounds", "1", "--course", dir]);
-    let text = text(&output);
+    // The course's own checker, compiled with the new entry, verifies it.
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "run", "-q", "-p", "checker", "--", "verify", "--rounds", "1",
+        ])
+        .current_dir(&course)
+        .env("CARGO_TARGET_DIR", shared_target())
+        .output()
+        .unwrap();
+    let verified = text(&output);
     assert_eq!(
         output.status.code(),
         Some(checker::exit_code::FAILED),
-        "{text}"
+        "{verified}"
     );
     for missing in [
-        "08_gather_all is not registered with the checker",
+        "checker/src/exercises/gather_all.rs defines no checks",
         "tests/fixtures/08_gather_all/ has no fixtures",
         "solutions/08_gather_all/src/lib.rs still has a todo!()",
     ] {
-        assert!(text.contains(missing), "expected {missing:?} in:\n{text}");
+        assert!(
+            verified.contains(missing),
+            "expected {missing:?} in:\n{verified}"
+        );
     }
+    assert!(!verified.contains("not registered"), "{verified}");
     assert!(
-        !text.contains("01_wait_n:"),
-        "the other exercises are still sound:\n{text}"
+        !verified.contains("01_wait_n:"),
+        "the other exercises are still sound:\n{verified}"
+    );
+
+    let test = Command::new(env!("CARGO"))
+        .args(["test", "-q", "-p", "gather_all"])
+        .current_dir(&course)
+        .env("CARGO_TARGET_DIR", shared_target())
+        .output()
+        .unwrap();
+    assert!(!test.status.success(), "{}", text(&test));
+    assert!(
+        text(&test).contains("08_gather_all has no checks yet"),
+        "{}",
+        text(&test)
     );
 }
 

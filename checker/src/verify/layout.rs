@@ -48,9 +48,10 @@ pub fn layout(course: &Path) -> Vec<Problem> {
             push(
                 exercise,
                 format!("{exercise} is not registered with the checker, so nothing checks it"),
-                "add it to CATALOG in checker/src/exercises/mod.rs with a Subject variant, its \
-                 checks module, its link! arm, and its dependency in checker/runner/Cargo.toml \
-                 (CONTRIBUTING.md, \"Add an exercise\")",
+                "declare it in course! in checker/src/catalog.rs, write its checks module \
+                 checker/src/exercises/<crate>.rs, and add its dependency to \
+                 checker/runner/Cargo.toml (`checker new` does all three; CONTRIBUTING.md, \
+                 \"Add an exercise\")",
             );
         }
         for (file, fix) in [
@@ -137,6 +138,15 @@ pub fn layout(course: &Path) -> Vec<Problem> {
                 std::fs::read_to_string(course.join(format!("exercises/{exercise}/checks.yaml")))
         {
             let subject = Subject::unlinked(exercise).expect("registered");
+            if crate::exercises::checks(subject).is_empty() {
+                let krate = crate::catalog::exercise(exercise).map_or("", |e| e.krate);
+                push(
+                    exercise,
+                    format!("checker/src/exercises/{krate}.rs defines no checks"),
+                    "write the exercise's checks there and list them in checks.yaml \
+                     (CONTRIBUTING.md, \"Add an exercise\")",
+                );
+            }
             let configured = parse(&crate::course::config_path(exercise), exercise, &text)
                 .and_then(|c| configure_course(subject, &c));
             for error in configured.err().unwrap_or_default() {
@@ -153,7 +163,7 @@ pub fn layout(course: &Path) -> Vec<Problem> {
             push(
                 exercise,
                 format!("exercises/{exercise}/ is missing but registered"),
-                "restore it, or remove it from CATALOG",
+                "restore it, or remove its entry from course! in checker/src/catalog.rs",
             );
         }
     }

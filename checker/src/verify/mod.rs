@@ -26,6 +26,17 @@ pub struct Verification {
     pub judged: Vec<Judged>,
 }
 
+/// What the course's fixture runner (`judge-fixtures`) reports: the
+/// layout as the course's own checker sees it (its catalog, compiled from
+/// the course, not this binary's), and every verdict.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Judgement {
+    /// [`layout`] of the course, by the checker compiled from it.
+    pub layout: Vec<Problem>,
+    /// Every check's verdicts on every solution, stub and fixture.
+    pub judged: Vec<Judged>,
+}
+
 /// Why verification could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
@@ -39,7 +50,7 @@ pub enum VerifyError {
 /// Verifies the course at `course`, running every check `rounds` times.
 /// Builds and runs the course's fixture runner (`course-tests`).
 pub fn verify(course: &Path, rounds: usize) -> Result<Verification, VerifyError> {
-    let mut problems = layout(course);
+    let mut problems = Vec::new();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
         .args([
@@ -56,7 +67,9 @@ pub fn verify(course: &Path, rounds: usize) -> Result<Verification, VerifyError>
         .output()
         .map_err(VerifyError::Toolchain)?;
     let judged: Vec<Judged> = if output.status.success() {
-        serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+        let judgement = serde_json::from_slice::<Judgement>(&output.stdout);
+        let judgement = judgement.unwrap_or_else(|err| {
+            problems.extend(layout(course));
             problems.push(Problem {
                 rule: Rule::Layout,
                 exercise: String::new(),
@@ -64,9 +77,13 @@ pub fn verify(course: &Path, rounds: usize) -> Result<Verification, VerifyError>
                 fix: "run `cargo run -p course-tests --bin judge-fixtures` and read its output"
                     .into(),
             });
-            Vec::new()
-        })
+            Judgement::default()
+        });
+        problems.extend(judgement.layout);
+        judgement.judged
     } else {
+        // This binary's catalog stands in for the course's, which did not build.
+        problems.extend(layout(course));
         let stderr = String::from_utf8_lossy(&output.stderr);
         let tail: Vec<&str> = stderr
             .lines()

@@ -1,5 +1,6 @@
-//! Prints, as JSON, every check's verdicts on every reference solution,
-//! stub and fixture: what `checker verify` analyses.
+//! Prints, as JSON, the course's layout problems and every check's verdicts
+//! on every reference solution, stub and fixture: what `checker verify`
+//! analyses (`checker::verify::Judgement`).
 //! Usage: `judge-fixtures [ROUNDS]` (default 3). The same binary is the
 //! child each entry's checks run in (`--entry PATH --exercise ...`) and the
 //! sandbox's launcher.
@@ -13,10 +14,13 @@ fn main() -> std::process::ExitCode {
         .and_then(|r| r.parse().ok())
         .unwrap_or(3);
     let runner = std::env::current_exe().expect("the fixture runner knows its path");
-    let judged = course_tests::judge_all(&course_tests::entries(), rounds, &runner);
+    let judgement = checker::verify::Judgement {
+        layout: checker::verify::layout(&course_tests::root()),
+        judged: course_tests::judge_all(&course_tests::entries(), rounds, &runner),
+    };
     println!(
         "{}",
-        serde_json::to_string(&judged).expect("verdicts serialise")
+        serde_json::to_string(&judgement).expect("verdicts serialise")
     );
     std::process::ExitCode::SUCCESS
 }
