@@ -102,6 +102,13 @@ macro_rules! course {
                 cases: none,
                 measure_runtime: { async fn() -> Duration },
             }
+            /// `08_first_completed`: the first of n waits, the rest cancelled
+            /// (lesson 16.3, `asyncio.wait(..., return_when=FIRST_COMPLETED)`).
+            "08_first_completed" first_completed => FirstCompleted {
+                calls: ["00_wait_random"],
+                cases: none,
+                first_completed: { async fn(n: usize, max_delay: Duration) -> Option<Duration> },
+            }
             // `checker new` adds exercises above this line.
         }
     };

@@ -191,7 +191,7 @@ fn read(path: &Path) -> Result<String, ScaffoldError> {
     })
 }
 
-/// `first_completed` → `FirstCompleted`: the exercise's `Subject` variant.
+/// `scratch_race` → `ScratchRace`: the exercise's `Subject` variant.
 fn camel_case(crate_name: &str) -> String {
     crate_name
         .split('_')
@@ -281,12 +281,12 @@ fn checks_module_text(name: &str, crate_name: &str) -> String {
          ///\n\
          /// TODO (author): write them as the other exercises' modules do: each a\n\
          /// `Check::runtime(id, title, hint, run, judge)` whose `run` calls\n\
-         /// `s.{crate_name}` under paused time (`crate::scenario::paused` and `call`)\n\
+         /// `subject.{crate_name}` under paused time (`crate::scenario::paused` and `call`)\n\
          /// and whose judge's `Verdict` names the call, what came back and what was\n\
          /// expected. Until then `checker verify` and `cargo test -p {crate_name}` say\n\
          /// the exercise has no checks.\n\
-         pub(crate) fn checks(s: crate::subject::{variant}) -> Vec<Check> {{\n    \
-         let _ = s.{crate_name};\n    \
+         pub(crate) fn checks(subject: crate::subject::{variant}) -> Vec<Check> {{\n    \
+         let _ = subject.{crate_name};\n    \
          Vec::new()\n}}\n"
     )
 }
@@ -310,24 +310,22 @@ mod tests {
     #[test]
     fn a_new_exercise_is_declared_in_the_catalog_and_linked_by_the_runner() {
         let course = course();
-        let made = scaffold(course.path(), "08_first_completed").unwrap();
+        let made = scaffold(course.path(), "98_scratch_race").unwrap();
         assert_eq!(made.len(), 10);
 
         let catalog = std::fs::read_to_string(course.path().join(CATALOG)).unwrap();
-        let entry = "            \"08_first_completed\" first_completed => FirstCompleted {\n                calls: [],\n                cases: none,\n                first_completed: { async fn() -> () },\n            }\n            // `checker new` adds exercises above this line.";
+        let entry = "            \"98_scratch_race\" scratch_race => ScratchRace {\n                calls: [],\n                cases: none,\n                scratch_race: { async fn() -> () },\n            }\n            // `checker new` adds exercises above this line.";
         assert!(catalog.contains(entry), "{catalog}");
 
         let runner: toml_edit::DocumentMut = std::fs::read_to_string(course.path().join(RUNNER))
             .unwrap()
             .parse()
             .unwrap();
-        let path = runner["dependencies"]["first_completed"]["path"].as_str();
-        assert_eq!(path, Some("../../exercises/08_first_completed"));
-        let module = course
-            .path()
-            .join("checker/src/exercises/first_completed.rs");
+        let path = runner["dependencies"]["scratch_race"]["path"].as_str();
+        assert_eq!(path, Some("../../exercises/98_scratch_race"));
+        let module = course.path().join("checker/src/exercises/scratch_race.rs");
         let module = std::fs::read_to_string(module).unwrap();
-        assert!(module.contains("fn checks(s: crate::subject::FirstCompleted) -> Vec<Check>"));
+        assert!(module.contains("fn checks(subject: crate::subject::ScratchRace) -> Vec<Check>"));
     }
 
     #[test]
@@ -336,9 +334,9 @@ mod tests {
         let catalog = course.path().join(CATALOG);
         let text = std::fs::read_to_string(&catalog).unwrap();
         std::fs::write(&catalog, text.replace(CATALOG_MARKER, "")).unwrap();
-        let err = scaffold(course.path(), "08_first_completed").unwrap_err();
+        let err = scaffold(course.path(), "98_scratch_race").unwrap_err();
         assert!(matches!(err, ScaffoldError::Wiring { .. }), "{err}");
-        assert!(!course.path().join("exercises/08_first_completed").exists());
+        assert!(!course.path().join("exercises/98_scratch_race").exists());
 
         // An exercise under a new number but an existing crate name.
         let course = self::course();

@@ -29,6 +29,6 @@ pub async fn async_comprehension() -> Vec<f64> {
             values
         }
     };
-    session.end(ASYNC_COMPREHENSION, call, values.clone());
+    session.end(call, values.clone());
     values
 }

@@ -84,6 +84,10 @@ pub struct Call<A, R> {
     pub ended: Option<Duration>,
     /// What it returned, if it completed.
     pub returned: Option<R>,
+    /// When it was cancelled: its future dropped, or its task aborted,
+    /// before it completed. `None` if it completed or is still pending.
+    #[serde(default)]
+    pub cancelled: Option<Duration>,
 }
 
 /// A stream returned by the `async_generator` probe, as it was consumed.
@@ -358,6 +362,32 @@ impl Session {
     }
 }
 
+/// A call of a probe, from [`Session::begin`] until [`Session::end`].
+/// Held across the probe's awaits, it is dropped with the probe's future:
+/// dropped unfinished, it records when the call was cancelled, which is how
+/// a check sees that the student dropped a future or aborted a task.
+#[must_use = "finish the call with Session::end, or it is recorded as cancelled"]
+pub struct Begun<A: Send + 'static, T: Send + 'static, S> {
+    session: Session,
+    probe: Probe<Call<A, T>, S>,
+    index: usize,
+    ended: bool,
+}
+
+impl<A: Send + 'static, T: Send + 'static, S> Drop for Begun<A, T, S> {
+    fn drop(&mut self) {
+        // A runtime torn down with the call pending is no cancellation by
+        // the student, and its clock is gone.
+        if self.ended || tokio::runtime::Handle::try_current().is_err() {
+            return;
+        }
+        let now = self.session.now();
+        self.session.update(self.probe, self.index, |call| {
+            call.cancelled = Some(now);
+        });
+    }
+}
+
 /// What a probe should do for one call.
 pub enum Plan<T> {
     /// Call the student's code.
@@ -404,33 +434,38 @@ impl Session {
         change(&mut self.lock().log.get::<Vec<R>>(probe.name)[index]);
     }
 
-    /// Records the start of a call, now; returns its index for [`Session::end`].
+    /// Records the start of a call, now. [`Session::end`] finishes it; if
+    /// the returned [`Begun`] is dropped first (the probe's future dropped,
+    /// its task aborted), the call is recorded as cancelled at that moment.
     pub fn begin<A: Send + 'static, T: Send + 'static, S>(
         &self,
         probe: Probe<Call<A, T>, S>,
         args: A,
-    ) -> usize {
+    ) -> Begun<A, T, S> {
         let started = self.now();
-        self.record(
+        let index = self.record(
             probe,
             Call {
                 args,
                 started,
                 ended: None,
                 returned: None,
+                cancelled: None,
             },
-        )
+        );
+        Begun {
+            session: self.clone(),
+            probe,
+            index,
+            ended: false,
+        }
     }
 
-    /// Records that call `index` returned `value`, now.
-    pub fn end<A: Send + 'static, T: Send + 'static, S>(
-        &self,
-        probe: Probe<Call<A, T>, S>,
-        index: usize,
-        value: T,
-    ) {
+    /// Records that the call returned `value`, now.
+    pub fn end<A: Send + 'static, T: Send + 'static, S>(&self, mut call: Begun<A, T, S>, value: T) {
         let now = self.now();
-        self.update(probe, index, |call| {
+        call.ended = true;
+        self.update(call.probe, call.index, |call| {
             call.ended = Some(now);
             call.returned = Some(value);
         });

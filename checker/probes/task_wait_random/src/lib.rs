@@ -21,7 +21,7 @@ pub fn task_wait_random(max_delay: Duration) -> JoinHandle<Duration> {
             tokio::spawn(async move {
                 match inner.await {
                     Ok(delay) => {
-                        session.end(TASK_WAIT_RANDOM, call, delay);
+                        session.end(call, delay);
                         delay
                     }
                     Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
@@ -31,7 +31,7 @@ pub fn task_wait_random(max_delay: Duration) -> JoinHandle<Duration> {
         }
         Plan::Scripted(script) => tokio::spawn(async move {
             tokio::time::sleep(script.wait).await;
-            session.end(TASK_WAIT_RANDOM, call, script.value);
+            session.end(call, script.value);
             script.value
         }),
     }

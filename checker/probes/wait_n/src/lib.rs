@@ -29,6 +29,6 @@ pub async fn wait_n(n: usize, max_delay: Duration) -> Vec<Duration> {
             delays
         }
     };
-    session.end(WAIT_N, call, delays.clone());
+    session.end(call, delays.clone());
     delays
 }

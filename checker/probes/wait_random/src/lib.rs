@@ -25,6 +25,6 @@ pub async fn wait_random(max_delay: Duration) -> Duration {
             script.value
         }
     };
-    session.end(WAIT_RANDOM, call, delay);
+    session.end(call, delay);
     delay
 }
