@@ -109,11 +109,27 @@ macro_rules! course {
                 cases: none,
                 first_completed: { async fn(n: usize, max_delay: Duration) -> Option<Duration> },
             }
+            /// `09_gather`: every fetch at once, errors kept or the first one
+            /// returned at once (Mastering Asynchronous Python 4.2, `gather`).
+            "09_gather" gather => Gather {
+                calls: [],
+                cases: none,
+                gather: { async fn(ids: Vec<u32>) -> Vec<Result<String, ServiceError>> },
+                gather_or_first_error: {
+                    async fn(ids: Vec<u32>) -> Result<Vec<String>, ServiceError>
+                },
+            }
             // `checker new` adds exercises above this line.
         }
     };
 }
 pub(crate) use course;
+
+/// The course's own crates that exercises call (`use services::fetch;`):
+/// given to students to read, never edited, and probed while checking like
+/// an earlier exercise. Each is a directory at the course's root, copied
+/// into every build slot and into the student export.
+pub const COURSE_CRATES: &[&str] = &["services"];
 
 /// Generates [`CATALOG`] from [`course!`].
 macro_rules! catalog {

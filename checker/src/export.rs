@@ -84,12 +84,16 @@ pub fn export(course: &Path, out: &Path) -> Result<usize, ExportError> {
     write(Path::new("README.md"), STUDENT_README.as_bytes())?;
 
     // The checker, without its own tests (they grade the project's fixtures).
+    let course_crates = crate::catalog::COURSE_CRATES.iter().copied();
     for dir in [
         "checker/src",
         "checker/probes",
         "checker/runner",
         "checker/templates",
-    ] {
+    ]
+    .into_iter()
+    .chain(course_crates)
+    {
         for file in files_under(&course.join(dir)) {
             let rel = file
                 .strip_prefix(course)

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use services::ServiceError;
 use tokio::task::JoinHandle;
 
 /// Generates, from [`course!`](crate::catalog): each exercise's struct of

@@ -27,6 +27,7 @@ fn copy_course(name: &str) -> PathBuf {
         ".gitignore",
         "checker",
         "exercises",
+        "services",
         "solutions",
         "tests",
     ] {

@@ -74,6 +74,7 @@ fn cargo_test_fails_exactly_what_each_fixture_declares() {
         "Cargo.lock",
         "checker",
         "exercises",
+        "services",
         "solutions",
         "tests",
     ] {

@@ -126,6 +126,9 @@ impl Slot {
                 self.copy(course, rel)?;
             }
         }
+        for krate in crate::catalog::COURSE_CRATES {
+            self.copy_tree(course, Path::new(krate))?;
+        }
         for (exercise, _) in crate::exercises::EXERCISES {
             let base = Path::new("exercises").join(exercise);
             self.copy(course, &base.join("Cargo.toml"))?;

@@ -190,6 +190,54 @@ pub const ASYNC_GENERATOR: Probe<StreamRecord, Vec<f64>> = Probe::new("async_gen
 pub const ASYNC_COMPREHENSION: Probe<Call<(), Vec<f64>>, (Duration, Vec<f64>)> =
     Probe::new("async_comprehension");
 
+/// `services::fetch(id)`: each call recorded; scripted per id by [`Fetch`]es
+/// (a call takes the first one queued for its id, so the order in which a
+/// student starts the fetches does not matter). Unscripted ids behave as the
+/// real `services` crate does.
+pub const FETCH: Probe<FetchCall, Fetch> = Probe::new("services::fetch");
+
+/// One recorded `services::fetch(id)` call.
+pub type FetchCall = Call<u32, Result<String, services::ServiceError>>;
+
+/// One scripted `fetch`: which id it answers, how long it takes, and what
+/// it returns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fetch {
+    /// The id whose next call this answers.
+    pub id: u32,
+    /// How long the call takes.
+    pub latency: Duration,
+    /// What it returns.
+    pub result: Result<String, services::ServiceError>,
+}
+
+impl Fetch {
+    /// `fetch(id)` returns `Ok("record {id}")` after `latency`.
+    pub fn ok(id: u32, latency: Duration) -> Self {
+        Fetch {
+            id,
+            latency,
+            result: Ok(format!("record {id}")),
+        }
+    }
+
+    /// `fetch(id)` fails with `reason` after `latency`.
+    pub fn fails(id: u32, latency: Duration, reason: &str) -> Self {
+        Fetch {
+            id,
+            latency,
+            result: Err(services::ServiceError {
+                id,
+                reason: reason.to_owned(),
+            }),
+        }
+    }
+}
+
+/// `services::store(record)`: each call recorded; scripted by how long each
+/// call takes, in call order (unscripted: as the real crate, 50 ms).
+pub const STORE: Probe<Call<String, ()>, Duration> = Probe::new("services::store");
+
 /// Values of many types under probe names; each name holds one type (its
 /// probe's), so a lookup under the wrong type is a bug in a probe or a
 /// check, and says so.
@@ -414,6 +462,21 @@ impl Session {
             .get::<VecDeque<S>>(probe.name)
             .pop_front();
         Plan::Scripted(next.unwrap_or_else(|| fallback(self)))
+    }
+
+    /// Takes the first script entry of the probe that `matching` accepts,
+    /// leaving the others queued; `None` when there is none (the probe then
+    /// behaves as the real crate does). Unlike [`Session::plan`], this does
+    /// not depend on the mode: a course crate is never the student's own.
+    pub fn take_script<R, S: Send + 'static>(
+        &self,
+        probe: Probe<R, S>,
+        matching: impl Fn(&S) -> bool,
+    ) -> Option<S> {
+        let mut state = self.lock();
+        let queue = state.scripts.get::<VecDeque<S>>(probe.name);
+        let at = queue.iter().position(matching)?;
+        queue.remove(at)
     }
 
     /// Adds a record; returns its index for [`Session::update`].
