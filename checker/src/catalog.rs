@@ -119,6 +119,16 @@ macro_rules! course {
                     async fn(ids: Vec<u32>) -> Result<Vec<String>, ServiceError>
                 },
             }
+            /// `10_retry`: retrying a failed call with exponential backoff
+            /// (lesson 16.3, handling exceptions in coroutines).
+            "10_retry" retry => Retry {
+                calls: [],
+                cases: none,
+                fetch_with_retry: {
+                    async fn(id: u32, attempts: NonZeroU32, backoff: Duration)
+                        -> Result<String, ServiceError>
+                },
+            }
             // `checker new` adds exercises above this line.
         }
     };
