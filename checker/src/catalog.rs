@@ -129,6 +129,15 @@ macro_rules! course {
                         -> Result<String, ServiceError>
                 },
             }
+            /// `11_bounded_fetch`: at most `limit` fetches in flight, and never
+            /// fewer while ids wait (lesson 16.3, Example 1).
+            "11_bounded_fetch" bounded_fetch => BoundedFetch {
+                calls: [],
+                cases: none,
+                bounded_fetch: {
+                    async fn(ids: Vec<u32>, limit: NonZeroUsize) -> Vec<Result<String, ServiceError>>
+                },
+            }
             // `checker new` adds exercises above this line.
         }
     };

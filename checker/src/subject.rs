@@ -1,7 +1,7 @@
 //! The code under check: one exercise's functions, as function pointers,
 //! all generated from the catalog (`catalog::course!`).
 
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::time::Duration;
 
 use services::ServiceError;
