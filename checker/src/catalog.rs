@@ -47,8 +47,9 @@ pub enum Vocabulary {
 /// An entry: `"dir" crate => Variant { calls: [dirs it calls], cases:
 /// Vocabulary or none, field: { shape }, … }`. A shape is the function's
 /// signature as the subject holds it: `async fn(args) -> T` (boxed future),
-/// `fn(args) -> impl Stream<Item = T>` (boxed stream), `fn(args) -> T`, or
-/// `const NAME: T` (see `__shape!` in `subject.rs`). The compiler checks
+/// `fn(args) -> impl Stream<Item = T>` (boxed stream), `fn(args) -> T`,
+/// `const NAME: T`, or a limiter `struct Name { fn new(rate: NonZeroU32) ->
+/// Self; async fn acquire(&self); }` (see `__shape!` in `subject.rs`). The compiler checks
 /// each student crate against its shapes where it is linked.
 macro_rules! course {
     ($then:ident $($extra:tt)*) => {
@@ -136,6 +137,18 @@ macro_rules! course {
                 cases: none,
                 bounded_fetch: {
                     async fn(ids: Vec<u32>, limit: NonZeroUsize) -> Vec<Result<String, ServiceError>>
+                },
+            }
+            /// `12_rate_limiter`: a token bucket that wakes when a token is due
+            /// and serves callers in order (lesson 16.3, Example 3).
+            "12_rate_limiter" rate_limiter => RateLimiter {
+                calls: [],
+                cases: none,
+                rate_limiter: {
+                    struct RateLimiter {
+                        fn new(rate: NonZeroU32) -> Self;
+                        async fn acquire(&self);
+                    }
                 },
             }
             // `checker new` adds exercises above this line.

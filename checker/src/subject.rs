@@ -118,6 +118,28 @@ crate::catalog::course!(subjects $);
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __shape {
+    (type struct $ty:ident { fn new($arg:ident: $argty:ty) -> Self; async fn acquire(&self); }) => {
+        fn($argty) -> ::std::sync::Arc<dyn $crate::subject::Acquire>
+    };
+    (link $field:ident struct $ty:ident { fn new($arg:ident: $argty:ty) -> Self; async fn acquire(&self); }) => {{
+        // A type of the linking crate, so it may implement the checker's
+        // trait for the student's struct (the orphan rule forbids the direct way).
+        struct Linked(m::$ty);
+        impl $crate::subject::Acquire for Linked {
+            fn acquire(&self) -> $crate::__private::BoxFuture<'_, ()> {
+                ::std::boxed::Box::pin(self.0.acquire())
+            }
+        }
+        // No type on the argument: it is the field's, and the type's name
+        // need not be in scope where this expands.
+        |$arg| {
+            ::std::sync::Arc::new(Linked(m::$ty::new($arg)))
+                as ::std::sync::Arc<dyn $crate::subject::Acquire>
+        }
+    }};
+    (absent struct $ty:ident { fn new($arg:ident: $argty:ty) -> Self; async fn acquire(&self); }) => {
+        |_: $argty| $crate::subject::absent()
+    };
     (type async fn($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty) => {
         fn($($ty),*) -> $crate::__private::BoxFuture<'static, $ret>
     };
@@ -163,6 +185,15 @@ macro_rules! __shape {
             $s.$field,
         )
     };
+}
+
+/// A rate limiter as the checks use it: the student's `RateLimiter`
+/// behind an `Arc`, shared by the tasks that call `acquire`, as a program
+/// shares one limiter. `Send + Sync` because tasks share it; the future
+/// `Send` because a task may be spawned around it.
+pub trait Acquire: Send + Sync {
+    /// The student's `acquire(&self)`.
+    fn acquire(&self) -> crate::__private::BoxFuture<'_, ()>;
 }
 
 /// What an unlinked subject's functions do: the grading parent builds
