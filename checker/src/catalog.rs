@@ -49,8 +49,11 @@ pub enum Vocabulary {
 /// signature as the subject holds it: `async fn(args) -> T` (boxed future),
 /// `fn(args) -> impl Stream<Item = T>` (boxed stream), `fn(args) -> T`,
 /// `const NAME: T`, or a limiter `struct Name { fn new(rate: NonZeroU32) ->
-/// Self; async fn acquire(&self); }` (see `__shape!` in `subject.rs`). The compiler checks
-/// each student crate against its shapes where it is linked.
+/// Self; async fn acquire(&self); }` (see `__shape!` in `subject.rs`). The
+/// compiler checks each student crate against its shapes where it is
+/// linked. Types are written with their paths (`services::ServiceError`),
+/// except `Duration` and `JoinHandle`, which `subject.rs` imports, so an
+/// entry needs no other file.
 macro_rules! course {
     ($then:ident $($extra:tt)*) => {
         $then! { [$($extra)*]
@@ -115,9 +118,9 @@ macro_rules! course {
             "09_gather" gather => Gather {
                 calls: [],
                 cases: none,
-                gather: { async fn(ids: Vec<u32>) -> Vec<Result<String, ServiceError>> },
+                gather: { async fn(ids: Vec<u32>) -> Vec<Result<String, services::ServiceError>> },
                 gather_or_first_error: {
-                    async fn(ids: Vec<u32>) -> Result<Vec<String>, ServiceError>
+                    async fn(ids: Vec<u32>) -> Result<Vec<String>, services::ServiceError>
                 },
             }
             /// `10_retry`: retrying a failed call with exponential backoff
@@ -126,8 +129,8 @@ macro_rules! course {
                 calls: [],
                 cases: none,
                 fetch_with_retry: {
-                    async fn(id: u32, attempts: NonZeroU32, backoff: Duration)
-                        -> Result<String, ServiceError>
+                    async fn(id: u32, attempts: std::num::NonZeroU32, backoff: Duration)
+                        -> Result<String, services::ServiceError>
                 },
             }
             /// `11_bounded_fetch`: at most `limit` fetches in flight, and never
@@ -136,7 +139,8 @@ macro_rules! course {
                 calls: [],
                 cases: none,
                 bounded_fetch: {
-                    async fn(ids: Vec<u32>, limit: NonZeroUsize) -> Vec<Result<String, ServiceError>>
+                    async fn(ids: Vec<u32>, limit: std::num::NonZeroUsize)
+                        -> Vec<Result<String, services::ServiceError>>
                 },
             }
             /// `12_rate_limiter`: a token bucket that wakes when a token is due
@@ -146,7 +150,7 @@ macro_rules! course {
                 cases: none,
                 rate_limiter: {
                     struct RateLimiter {
-                        fn new(rate: NonZeroU32) -> Self;
+                        fn new(rate: std::num::NonZeroU32) -> Self;
                         async fn acquire(&self);
                     }
                 },

@@ -1,10 +1,8 @@
 //! The code under check: one exercise's functions, as function pointers,
 //! all generated from the catalog (`catalog::course!`).
 
-use std::num::{NonZeroU32, NonZeroUsize};
 use std::time::Duration;
 
-use services::ServiceError;
 use tokio::task::JoinHandle;
 
 /// Generates, from [`course!`](crate::catalog): each exercise's struct of
