@@ -129,10 +129,37 @@ impl Slot {
         for krate in crate::catalog::COURSE_CRATES {
             self.copy_tree(course, Path::new(krate))?;
         }
+        self.remove_stale_exercises()?;
         for (exercise, _) in crate::exercises::EXERCISES {
             let base = Path::new("exercises").join(exercise);
             self.copy(course, &base.join("Cargo.toml"))?;
             self.copy_tree(course, &base.join("tests"))?;
+        }
+        Ok(())
+    }
+
+    /// Removes exercise directories the course does not have: a slot is
+    /// shared by every course graded from this cache, and cargo's
+    /// `exercises/*` glob would make a stale one a member, which the
+    /// course's lock file (rightly, with `--locked`) does not know.
+    fn remove_stale_exercises(&self) -> Result<(), GradeError> {
+        let Ok(entries) = std::fs::read_dir(self.dir.join("exercises")) else {
+            return Ok(());
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let known = crate::exercises::EXERCISES
+                .iter()
+                .any(|(dir, _)| name.to_str() == Some(*dir));
+            if !known {
+                let path = entry.path();
+                let removed = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+                removed.map_err(|source| self.err(source))?;
+            }
         }
         Ok(())
     }
@@ -575,6 +602,26 @@ mod tests {
             )]
         );
         assert!(!build.success);
+    }
+
+    #[test]
+    fn an_exercise_the_course_does_not_have_is_removed_from_the_slot() {
+        let cache = std::env::temp_dir().join(format!("checker-stale-test-{}", std::process::id()));
+        let none = Sandbox::prepare(crate::sandbox::Mode::None, "checker".into()).unwrap();
+        let slot = acquire(&cache, &none).unwrap();
+        let stale = slot.dir.join("exercises/98_from_another_course/src");
+        std::fs::create_dir_all(&stale).unwrap();
+        std::fs::write(stale.join("lib.rs"), "").unwrap();
+        let course = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        slot.sync_course(&course).unwrap();
+        assert!(!slot.dir.join("exercises/98_from_another_course").exists());
+        assert!(
+            slot.dir
+                .join("exercises/00_wait_random/Cargo.toml")
+                .is_file()
+        );
+        drop(slot);
+        let _ = std::fs::remove_dir_all(&cache);
     }
 
     #[test]
