@@ -48,7 +48,8 @@ pub enum Vocabulary {
 /// Vocabulary or none, field: { shape }, … }`. A shape is the function's
 /// signature as the subject holds it: `async fn(args) -> T` (boxed future),
 /// `fn(args) -> impl Stream<Item = T>` (boxed stream), `fn(args) -> T`,
-/// `const NAME: T`, or a limiter `struct Name { fn new(rate: NonZeroU32) ->
+/// `const NAME: T`, `async fn(name: N, f: impl AsyncFnOnce(..) -> T) -> T`
+/// (the body boxed as `subject::Body`), or a limiter `struct Name { fn new(rate: NonZeroU32) ->
 /// Self; async fn acquire(&self); }` (see `__shape!` in `subject.rs`). The
 /// compiler checks each student crate against its shapes where it is
 /// linked. Types are written with their paths (`services::ServiceError`),
@@ -153,6 +154,19 @@ macro_rules! course {
                         fn new(rate: std::num::NonZeroU32) -> Self;
                         async fn acquire(&self);
                     }
+                },
+            }
+            /// `13_with_connection`: a connection closed exactly once on every
+            /// path, cancellation included (lesson 16.3, `async with`).
+            "13_with_connection" with_connection => WithConnection {
+                calls: [],
+                cases: none,
+                with_connection: {
+                    async fn(
+                        name: &'static str,
+                        f: impl AsyncFnOnce(&mut services::Connection)
+                            -> Result<String, services::ServiceError>,
+                    ) -> Result<String, services::ServiceError>
                 },
             }
             // `checker new` adds exercises above this line.

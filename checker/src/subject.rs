@@ -138,6 +138,20 @@ macro_rules! __shape {
     (absent struct $ty:ident { fn new($arg:ident: $argty:ty) -> Self; async fn acquire(&self); }) => {
         |_: $argty| $crate::subject::absent()
     };
+    // A function that takes a body to run (with_connection): the subject
+    // takes a boxed body, which the link hands on as an async closure
+    // (a `Box<dyn FnOnce>` is no `AsyncFnOnce` itself).
+    (type async fn($name:ident: $namety:ty, $f:ident: impl AsyncFnOnce($($body:tt)*) -> $out:ty $(,)?) -> $ret:ty) => {
+        fn($namety, $crate::subject::Body) -> $crate::__private::BoxFuture<'static, $ret>
+    };
+    (link $field:ident async fn($name:ident: $namety:ty, $f:ident: impl AsyncFnOnce($($body:tt)*) -> $out:ty $(,)?) -> $ret:ty) => {
+        |$name, $f: $crate::subject::Body| {
+            ::std::boxed::Box::pin(m::$field($name, async move |connection| $f(connection).await))
+        }
+    };
+    (absent async fn($name:ident: $namety:ty, $f:ident: impl AsyncFnOnce($($body:tt)*) -> $out:ty $(,)?) -> $ret:ty) => {
+        |_: $namety, _: $crate::subject::Body| $crate::subject::absent()
+    };
     (type async fn($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty) => {
         fn($($ty),*) -> $crate::__private::BoxFuture<'static, $ret>
     };
@@ -193,6 +207,19 @@ pub trait Acquire: Send + Sync {
     /// The student's `acquire(&self)`.
     fn acquire(&self) -> crate::__private::BoxFuture<'_, ()>;
 }
+
+/// The body a check hands to `with_connection`: a closure run on the
+/// student's connection, boxed so one function pointer takes every body
+/// (`link!` wraps it in an async closure, the `AsyncFnOnce` the student's
+/// function takes). `Send`, so the future the student builds around it may
+/// be spawned.
+pub type Body = Box<
+    dyn for<'c> FnOnce(
+            &'c mut probe_services::Connection,
+        )
+            -> crate::__private::BoxFuture<'c, Result<String, services::ServiceError>>
+        + Send,
+>;
 
 /// What an unlinked subject's functions do: the grading parent builds
 /// checks and judges observations, and never runs student code.

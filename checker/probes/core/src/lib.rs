@@ -238,6 +238,35 @@ impl Fetch {
 /// call takes, in call order (unscripted: as the real crate, 50 ms).
 pub const STORE: Probe<Call<String, ()>, Duration> = Probe::new("services::store");
 
+/// `services::Connection::open(name)`: each call recorded, returning the
+/// connection's number (the index of this record) when it opened; scripted
+/// by [`Refusal`]s, in call order (unscripted: as the real crate, 20 ms).
+pub const OPEN: Probe<OpenCall, Refusal> = Probe::new("services::Connection::open");
+
+/// One recorded `Connection::open(name)` call: `Ok(number)` when it opened.
+pub type OpenCall = Call<String, Result<usize, services::ServiceError>>;
+
+/// A scripted `Connection::open` that fails: after `latency`, with `error`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refusal {
+    /// How long the call takes before it fails.
+    pub latency: Duration,
+    /// What it fails with.
+    pub error: services::ServiceError,
+}
+
+/// `connection.query(sql)`, by connection number: recorded, never
+/// scripted (the real crate answers, in 10 ms). A check's own code is what
+/// queries, so it needs no script; the record shows which connection it got.
+pub const QUERY: Probe<QueryCall, ()> = Probe::new("services::Connection::query");
+
+/// One recorded `query`: the connection's number and the SQL.
+pub type QueryCall = Call<(usize, String), Result<String, services::ServiceError>>;
+
+/// `connection.close()`, by connection number: recorded, never scripted
+/// (the real crate closes, in 5 ms).
+pub const CLOSE: Probe<Call<usize, ()>, ()> = Probe::new("services::Connection::close");
+
 /// Values of many types under probe names; each name holds one type (its
 /// probe's), so a lookup under the wrong type is a bug in a probe or a
 /// check, and says so.
@@ -420,6 +449,13 @@ pub struct Begun<A: Send + 'static, T: Send + 'static, S> {
     probe: Probe<Call<A, T>, S>,
     index: usize,
     ended: bool,
+}
+
+impl<A: Send + 'static, T: Send + 'static, S> Begun<A, T, S> {
+    /// The index of the call's record among the probe's records.
+    pub fn index(&self) -> usize {
+        self.index
+    }
 }
 
 impl<A: Send + 'static, T: Send + 'static, S> Drop for Begun<A, T, S> {
