@@ -169,6 +169,15 @@ macro_rules! course {
                     ) -> Result<String, services::ServiceError>
                 },
             }
+            /// `14_task_queue`: a producer and a consumer joined by a bounded
+            /// channel (lesson 16.3, "create an async task queue system").
+            "14_task_queue" task_queue => TaskQueue {
+                calls: [],
+                cases: none,
+                task_queue: {
+                    async fn(ids: Vec<u32>, capacity: std::num::NonZeroUsize) -> usize
+                },
+            }
             // `checker new` adds exercises above this line.
         }
     };
