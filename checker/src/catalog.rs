@@ -178,6 +178,15 @@ macro_rules! course {
                     async fn(ids: Vec<u32>, capacity: std::num::NonZeroUsize) -> usize
                 },
             }
+            /// `15_chat_room`: many clients, whole lines to every other one, a slow
+            /// reader cut off (Mastering Asynchronous Python 3.1, the chat server).
+            "15_chat_room" chat_room => ChatRoom {
+                calls: [],
+                cases: none,
+                chat_room: {
+                    async fn(joins: tokio::sync::mpsc::Receiver<tokio::io::DuplexStream>) -> ()
+                },
+            }
             // `checker new` adds exercises above this line.
         }
     };

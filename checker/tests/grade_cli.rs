@@ -345,6 +345,24 @@ fn refusals_and_compile_errors_say_why() {
     }
 }
 
+/// A limiter that holds a `std::sync::MutexGuard` across an `.await` has a
+/// future that is not `Send`: where the course links it, that is a compile
+/// error naming the guard and the student's line, not a crash.
+#[test]
+fn a_guard_held_across_an_await_is_a_compile_error_naming_it() {
+    let report = grade(&submission("std_mutex_across_await"), &["12_rate_limiter"]);
+    let ex = exercise(&report, "12_rate_limiter");
+    assert_eq!(ex.status, ExerciseStatus::CompileError, "{ex:#?}");
+    for says in [
+        "MutexGuard",
+        "cannot be sent between threads safely",
+        "exercises/12_rate_limiter/src/lib.rs:25",
+    ] {
+        assert!(ex.message.contains(says), "{says}: {}", ex.message);
+    }
+    assert_eq!(ex.score, 0.0);
+}
+
 #[test]
 fn unknown_exercises_and_missing_submissions_are_usage_errors() {
     let run = |args: &[&str]| {
