@@ -78,5 +78,6 @@ printf 'warm grade of a new submission, sandbox on (median of %s):  %6.2f s\n' "
 printf 'warm grade of a new submission, --sandbox none (median):   %6.2f s\n' "$warm_none"
 printf 'sandbox overhead (on / none):                              %6.2f\n' "$(awk -v a="$warm_bwrap" -v b="$warm_none" 'BEGIN { print a / b }')"
 printf 'compile floor (crates + link, cargo alone, median):        %6.2f s\n' "$floor"
-printf 'check execution, 8 exercises (median):                     %6.2f s\n' "$checks"
+count=$(find solutions -mindepth 1 -maxdepth 1 -type d | wc -l)
+printf 'check execution, %2d exercises (median):                    %6.2f s\n' "$count" "$checks"
 printf 'warm (sandbox on) / floor:                                 %6.2f\n' "$(awk -v w="$warm_bwrap" -v f="$floor" 'BEGIN { print w / f }')"

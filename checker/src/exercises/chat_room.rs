@@ -21,8 +21,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::check::{Check, Failure, FailureKind, Site, Verdict};
-use crate::scenario::{Cases, panicked, paused, property};
+use super::aspects::{Modelled, aspect_check, property_check};
+use crate::check::{Check, Failure, FailureKind, Site};
+use crate::scenario::{panicked, paused};
 use crate::show::secs;
 
 type ChatRoom = fn(mpsc::Receiver<DuplexStream>) -> BoxFuture<'static, ()>;
@@ -283,7 +284,18 @@ enum Aspect {
     Returned,
 }
 
-impl Chatted {
+impl Modelled for Chatted {
+    type Aspect = Aspect;
+    type Input = Script;
+
+    fn input(&self) -> &Script {
+        &self.script
+    }
+
+    fn describe(script: &Script) -> String {
+        script.describe()
+    }
+
     fn problems(&self) -> Vec<(Aspect, String)> {
         let model = self.script.model();
         let mut out = Vec::new();
@@ -402,16 +414,6 @@ impl Chatted {
             ));
         }
         out
-    }
-
-    fn explain(&self, aspects: &[Aspect]) -> String {
-        let found: Vec<String> = self
-            .problems()
-            .into_iter()
-            .filter(|(aspect, _)| aspects.contains(aspect))
-            .map(|(_, problem)| problem)
-            .collect();
-        found.join("; ")
     }
 }
 
@@ -649,113 +651,77 @@ fn slow_reader() -> Script {
     }
 }
 
-fn script_check(
-    id: &str,
-    title: &str,
-    hint: &str,
-    f: ChatRoom,
-    script: Script,
-    aspects: &'static [Aspect],
-) -> Check {
-    Check::runtime(
-        id,
-        title,
-        hint,
-        move || run(f, script.clone()),
-        move |c: &Chatted| {
-            let found = c.explain(aspects);
-            Verdict::expect(found.is_empty(), || {
-                format!("{}: {found}", c.script.describe())
-            })
-        },
-    )
-}
-
 /// Every check of the exercise, hidden ones included; `checks.yaml` lists
 /// each with its points.
 pub(crate) fn checks(subject: crate::subject::ChatRoom) -> Vec<Check> {
     use Aspect::{CutOff, Delivered, Echo, Returned, Stray};
     let f = subject.chat_room;
     vec![
-        script_check(
+        aspect_check(
             "delivers_to_others",
             "delivers every line, unchanged, to every other client",
             "one task per client reads its lines (BufReader::read_line keeps the \\n) and hands each to every other client; do not trim or rebuild the line",
-            f,
+            move |s| run(f, s),
             three_talk(),
             &[Delivered],
         ),
-        script_check(
+        aspect_check(
             "not_to_the_sender",
             "does not echo a line to the client that wrote it",
             "skip the writer when you hand a line out: tag each line with its client's id",
-            f,
+            move |s| run(f, s),
             three_talk(),
             &[Echo],
         ),
-        script_check(
+        aspect_check(
             "whole_lines",
             "delivers whole lines, however they arrive in pieces",
             "read lines, not chunks: a read() returns whatever bytes have arrived (part of a line, or a piece of a UTF-8 character), so buffer until the \\n (BufReader::read_line)",
-            f,
+            move |s| run(f, s),
             in_pieces(),
             &[Delivered, Stray],
         ),
-        script_check(
+        aspect_check(
             "only_connected_clients",
             "delivers to the clients connected at that moment, and goes on when one leaves",
             "a client joins when chat_room receives its stream and leaves when its read returns 0 bytes (or an error): remove it then, and do not replay old lines to newcomers",
-            f,
+            move |s| run(f, s),
             comings_and_goings(),
             &[Delivered, Stray, Returned],
         ),
-        script_check(
+        aspect_check(
             "returns_when_all_left",
             "returns once joins is closed and every client has left, not before",
             "keep serving the clients after joins.recv() returns None; return when that has happened and the last client has left",
-            f,
+            move |s| run(f, s),
             closes_early(),
             &[Delivered, Returned],
         ),
-        script_check(
+        aspect_check(
             "slow_reader_does_not_delay",
             "a client that stops reading does not delay the others",
             "never await a write to one client in the loop that serves all: give each client its own writer task and a bounded queue (mpsc::channel), and hand lines over with try_send",
-            f,
+            move |s| run(f, s),
             slow_reader(),
             &[Delivered],
         ),
-        script_check(
+        aspect_check(
             "disconnects_slow_reader",
             "disconnects a client whose buffer of unsent lines passes a bound",
             "when try_send to a client's queue fails because it is full, drop that client: its queue's Sender and its tasks (both halves of its stream), so its stream closes",
-            f,
+            move |s| run(f, s),
             slow_reader(),
             &[CutOff],
         ),
-        Check::runtime(
+        property_check(
             "any_chat",
             "delivers any conversation as a chat room does",
             "one room: lines from every client, in the order they complete, to every other client connected then, whole and unchanged",
-            move || Ok(property(40, any_script(), |s| run(f, s.clone()), |_, r| passes(r))),
-            |cases: &Cases<Script, Chatted>| {
-                cases.judge(
-                    |a, b| a.steps.len().cmp(&b.steps.len()),
-                    |_, result| match result {
-                        Err(failure) => Some(failure.verdict()),
-                        Ok(c) => (!passes(result)).then(|| {
-                            Verdict::fail(c.explain(&[Delivered, Echo, Stray, Returned]))
-                        }),
-                    },
-                    Script::describe,
-                )
-            },
+            (40, any_script),
+            move |s| run(f, s),
+            |a, b| a.steps.len().cmp(&b.steps.len()),
         ),
     ]
-}
-
-fn passes(result: &Result<Chatted, Failure>) -> bool {
-    result.as_ref().is_ok_and(|c| c.problems().is_empty())
 }
 
 /// What a client may do in a random conversation.

@@ -1,6 +1,7 @@
 //! The course's checks, one module per exercise (`<crate>.rs`, declared
 //! here from the catalog), and helpers they share.
 
+pub(crate) mod aspects;
 pub(crate) mod waits;
 
 use crate::check::Check;

@@ -13,8 +13,9 @@ use probe_core::{Call, FETCH, Fetch, FetchCall, Mode, STORE, Session};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::check::{Check, Failure, Site, Verdict};
-use crate::scenario::{CALL_LIMIT, Cases, call, paused, property};
+use super::aspects::{Modelled, aspect_check, property_check};
+use crate::check::{Check, Failure, Site};
+use crate::scenario::{CALL_LIMIT, call, paused};
 use crate::show::{durations, secs};
 
 type TaskQueue = fn(Vec<u32>, NonZeroUsize) -> BoxFuture<'static, usize>;
@@ -143,7 +144,18 @@ enum Aspect {
     Returned,
 }
 
-impl Queued {
+impl Modelled for Queued {
+    type Aspect = Aspect;
+    type Input = Load;
+
+    fn input(&self) -> &Load {
+        &self.load
+    }
+
+    fn describe(load: &Load) -> String {
+        load.describe()
+    }
+
     fn problems(&self) -> Vec<(Aspect, String)> {
         let model = self.load.model();
         let mut out = Vec::new();
@@ -275,6 +287,9 @@ impl Queued {
         out
     }
 
+}
+
+impl Queued {
     /// The most fetched records whose store had not started, at the end
     /// of any instant, and the first instant it happened.
     fn worst_backlog(&self) -> Option<(Duration, usize)> {
@@ -301,16 +316,6 @@ impl Queued {
             }
         }
         worst
-    }
-
-    fn explain(&self, aspects: &[Aspect]) -> String {
-        let found: Vec<String> = self
-            .problems()
-            .into_iter()
-            .filter(|(aspect, _)| aspects.contains(aspect))
-            .map(|(_, problem)| problem)
-            .collect();
-        found.join("; ")
     }
 }
 
@@ -354,115 +359,77 @@ fn load(capacity: usize, n: u32, fetch: u64, failing: &[u32], store: u64) -> Loa
     }
 }
 
-fn load_check(
-    id: &str,
-    name: &str,
-    hint: &str,
-    f: TaskQueue,
-    load: Load,
-    aspects: &'static [Aspect],
-) -> Check {
-    Check::runtime(
-        id,
-        name,
-        hint,
-        move || run(f, load.clone()),
-        move |q: &Queued| {
-            let found = q.explain(aspects);
-            Verdict::expect(found.is_empty(), || {
-                format!("{}: {found}", q.load.describe())
-            })
-        },
-    )
-}
-
 /// Every check of the exercise, hidden ones included; `checks.yaml` lists
 /// each with its points.
 pub(crate) fn checks(subject: crate::subject::TaskQueue) -> Vec<Check> {
     use Aspect::{Backlog, Fetched, Returned, Stored, Timing};
     let f = subject.task_queue;
     vec![
-        load_check(
+        aspect_check(
             "stores_every_record_in_order",
             "stores every record, in order, and returns how many",
             "the consumer stores what it receives, one record after another, and counts them; return the count once it is done",
-            f,
+            move |l| run(f, l),
             load(2, 5, 100, &[], 50),
             &[Stored],
         ),
-        load_check(
+        aspect_check(
             "skips_failed_fetches",
             "skips a failed fetch and goes on with the next id",
             "send only the Ok records (if let Ok(record) = fetch(id).await); an Err is skipped, not the end of the queue",
-            f,
+            move |l| run(f, l),
             load(2, 5, 100, &[2, 4], 50),
             &[Stored, Fetched],
         ),
-        load_check(
+        aspect_check(
             "fetches_while_storing",
             "fetches the next id while the consumer stores",
             "run the producer and the consumer at the same time (two tokio::spawn'ed tasks, or tokio::join! of the two loops), connected by tokio::sync::mpsc::channel(capacity)",
-            f,
+            move |l| run(f, l),
             load(5, 4, 100, &[], 150),
             &[Fetched, Timing],
         ),
-        load_check(
+        aspect_check(
             "applies_backpressure",
             "holds at most capacity + 1 fetched records that wait for their store",
             "use a bounded channel, tokio::sync::mpsc::channel(capacity.get()): send().await waits while it is full, so the producer cannot run ahead of a slow consumer",
-            f,
+            move |l| run(f, l),
             load(2, 8, 10, &[], 1_000),
             &[Backlog],
         ),
-        load_check(
+        aspect_check(
             "buffers_capacity_records",
             "lets the producer run ahead by exactly capacity records",
             "the channel's capacity is the argument, not a constant: mpsc::channel(capacity.get()); and fetch, then send (reserving a slot before fetching holds the producer back)",
-            f,
+            move |l| run(f, l),
             load(3, 8, 10, &[], 1_000),
             &[Timing],
         ),
-        load_check(
+        aspect_check(
             "returns_when_both_finish",
             "returns once the producer and the consumer are both done",
             "await both tasks' JoinHandles (or the join!): the last store ends after the last fetch; return the consumer's count",
-            f,
+            move |l| run(f, l),
             load(2, 3, 100, &[], 500),
             &[Returned, Stored],
         ),
-        load_check(
+        aspect_check(
             "empty_queue",
             "returns 0 at once for no ids",
             "with no ids the producer ends at once and drops its Sender, so the consumer's recv() returns None: nothing to store",
-            f,
+            move |l| run(f, l),
             load(1, 0, 100, &[], 50),
             &[Stored, Fetched, Returned],
         ),
-        Check::runtime(
+        property_check(
             "any_load",
             "runs any load as the pipeline does, exactly",
             "one producer task (fetch in order, send each Ok into mpsc::channel(capacity)), one consumer task (recv, store, count), both awaited",
-            move || Ok(property(40, any_load(), |l| run(f, l.clone()), |_, r| passes(r))),
-            |cases: &Cases<Load, Queued>| {
-                cases.judge(
-                    |a, b| {
-                        (a.fetches.len(), a.capacity).cmp(&(b.fetches.len(), b.capacity))
-                    },
-                    |_, result| match result {
-                        Err(failure) => Some(failure.verdict()),
-                        Ok(q) => (!passes(result)).then(|| {
-                            Verdict::fail(q.explain(&[Stored, Fetched, Timing, Backlog, Returned]))
-                        }),
-                    },
-                    Load::describe,
-                )
-            },
+            (40, any_load),
+            move |l| run(f, l),
+            |a, b| (a.fetches.len(), a.capacity).cmp(&(b.fetches.len(), b.capacity)),
         ),
     ]
-}
-
-fn passes(result: &Result<Queued, Failure>) -> bool {
-    result.as_ref().is_ok_and(|q| q.problems().is_empty())
 }
 
 /// Up to 10 ids, some failing, a capacity of 1–3, fetches mostly faster

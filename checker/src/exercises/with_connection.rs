@@ -18,8 +18,9 @@ use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 use services::ServiceError;
 
-use crate::check::{Check, Failure, FailureKind, Site, Verdict};
-use crate::scenario::{CALL_LIMIT, Cases, panicked, paused, property};
+use super::aspects::{Modelled, aspect_check, property_check};
+use crate::check::{Check, Failure, FailureKind, Site};
+use crate::scenario::{CALL_LIMIT, panicked, paused};
 use crate::show::secs;
 use crate::subject::Body;
 
@@ -193,7 +194,18 @@ enum Aspect {
     Close,
 }
 
-impl Used {
+impl Modelled for Used {
+    type Aspect = Aspect;
+    type Input = Plan;
+
+    fn input(&self) -> &Plan {
+        &self.plan
+    }
+
+    fn describe(plan: &Plan) -> String {
+        plan.describe()
+    }
+
     /// Every way this call differs from `async with`, by aspect.
     fn problems(&self) -> Vec<(Aspect, String)> {
         let p = &self.plan;
@@ -366,25 +378,6 @@ impl Used {
         }
         out
     }
-
-    /// The problems of `aspects`, for a message; empty when there are none.
-    fn explain(&self, aspects: &[Aspect]) -> String {
-        let found: Vec<String> = self
-            .problems()
-            .into_iter()
-            .filter(|(aspect, _)| aspects.contains(aspect))
-            .map(|(_, problem)| problem)
-            .collect();
-        found.join("; ")
-    }
-
-    /// Passes when no problem of `aspects` was found.
-    fn judge(&self, aspects: &[Aspect]) -> Verdict {
-        let found = self.explain(aspects);
-        Verdict::expect(found.is_empty(), || {
-            format!("{}: {found}", self.plan.describe())
-        })
-    }
 }
 
 fn times(n: usize) -> String {
@@ -491,103 +484,72 @@ fn run(f: WithConnection, plan: Plan) -> Result<Used, Failure> {
     })
 }
 
-fn plan_check(
-    id: &str,
-    name: &str,
-    hint: &str,
-    f: WithConnection,
-    plan: Plan,
-    aspects: &'static [Aspect],
-) -> Check {
-    Check::runtime(
-        id,
-        name,
-        hint,
-        move || run(f, plan.clone()),
-        move |used: &Used| used.judge(aspects),
-    )
-}
-
 /// Every check of the exercise, hidden ones included; `checks.yaml` lists
 /// each with its points.
 pub(crate) fn checks(subject: crate::subject::WithConnection) -> Vec<Check> {
     use Aspect::{Body, Close, Open, Value};
     let f = subject.with_connection;
     vec![
-        plan_check(
+        aspect_check(
             "runs_f_on_the_connection",
             "opens the database, runs f on the connection, returns what f returns",
             "open with Connection::open(name).await?, then call f(&mut connection).await and return its result",
-            f,
+            move |plan| run(f, plan),
             Plan::new(Ending::Ok),
             &[Open, Body, Value],
         ),
-        plan_check(
+        aspect_check(
             "closes_after_ok",
             "closes the connection once f returns, and returns after the close",
             "await connection.close() after f, before you return f's result",
-            f,
+            move |plan| run(f, plan),
             Plan::new(Ending::Ok),
             &[Close],
         ),
-        plan_check(
+        aspect_check(
             "closes_after_err",
             "closes the connection when f returns Err too, and returns the Err unchanged",
             "keep f's result in a variable, close, then return it: a `?` on f's result returns before the close",
-            f,
+            move |plan| run(f, plan),
             Plan::new(Ending::Err),
             &[Value, Close],
         ),
-        plan_check(
+        aspect_check(
             "closes_after_panic",
             "closes the connection when f panics, then lets the panic go on",
             "catch the panic (futures' FutureExt::catch_unwind, around AssertUnwindSafe(f(&mut connection))), await the close, then std::panic::resume_unwind",
-            f,
+            move |plan| run(f, plan),
             Plan::new(Ending::Panics),
             &[Value, Close],
         ),
-        plan_check(
+        aspect_check(
             "closes_when_cancelled",
             "closes the connection when the whole call is cancelled while f runs",
             "a cancelled future runs no more code after its .await, only Drop: keep the connection in a guard whose Drop hands close() to tokio::spawn",
-            f,
+            move |plan| run(f, plan),
             Plan::new(Ending::Cancelled),
             &[Close],
         ),
-        plan_check(
+        aspect_check(
             "open_fails",
             "when open fails, returns its error, and neither runs f nor closes",
             "return open's error as it is (`?`): with no connection there is nothing to run f on or to close",
-            f,
+            move |plan| run(f, plan),
             Plan {
                 refused: true,
                 ..Plan::new(Ending::Ok)
             },
             &[Open, Body, Value, Close],
         ),
-        Check::runtime(
+        property_check(
             "any_body",
             "closes exactly once, at the right moment, however f ends",
             "one path for every ending: open, run f with its panic caught, close, then return f's result or resume its panic; a guard's Drop closes on cancellation",
-            move || Ok(property(40, any_plan(), |plan| run(f, plan.clone()), |_, r| passes(r))),
-            |cases: &Cases<Plan, Used>| {
-                cases.judge(
-                    |a, b| (a.hold, a.cancel_at).cmp(&(b.hold, b.cancel_at)),
-                    |_, result| match result {
-                        Err(failure) => Some(failure.verdict()),
-                        Ok(used) => {
-                            (!passes(result)).then(|| Verdict::fail(used.explain(&[Open, Body, Value, Close])))
-                        }
-                    },
-                    Plan::describe,
-                )
-            },
+            (40, any_plan),
+            move |plan| run(f, plan),
+            |a, b| (a.hold, a.cancel_at).cmp(&(b.hold, b.cancel_at)),
         ),
     ]
-}
-
-fn passes(result: &Result<Used, Failure>) -> bool {
-    result.as_ref().is_ok_and(|used| used.problems().is_empty())
 }
 
 /// Any name, any ending, `f` holding 0–3 s, cancelled anywhere while `f`
