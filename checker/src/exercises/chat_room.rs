@@ -759,10 +759,12 @@ fn any_script() -> impl Strategy<Value = Script> {
         let mut tail: Option<Step> = None;
         for m in moves {
             let mut held = tail.take();
-            // A client's own pieces stay in order: its tail goes first.
+            // A client's own pieces stay in order, and it finishes its line
+            // before it leaves (what becomes of a fragment at the end of a
+            // stream is not the room's to promise): its tail goes first.
             let writer = match &m {
-                Move::Say(c, _) | Move::SayInTwo(c, _, _) => Some(*c),
-                _ => None,
+                Move::Say(c, _) | Move::SayInTwo(c, _, _) | Move::Leave(c) => Some(*c),
+                Move::Join => None,
             };
             if held.as_ref().is_some_and(|t| matches!(t, Step::Write { client, .. } if Some(*client) == writer)) {
                 steps.extend(held.take());

@@ -76,42 +76,67 @@ impl Load {
     }
 
     /// The pipeline, exactly. Record `j` (the j-th fetch that succeeds) is
-    /// fetched at `F[j]`; the producer's send completes once the channel
-    /// has room, when record `j - capacity` was received: `S[j] = max(F[j],
-    /// R[j - capacity])`, and the next fetch starts then. The consumer
-    /// receives it once it is sent and the previous store ended: `R[j] =
-    /// max(S[j], E[j - 1])`, and stores it until `E[j]`.
-    fn model(&self) -> Model {
-        let mut producer = Duration::ZERO;
+    /// fetched at `F[j]`. A producer that fetches, then sends, completes
+    /// its send once the channel has room, when record `j - capacity` was
+    /// received: `S[j] = max(F[j], R[j - capacity])`, and starts the next
+    /// fetch then. One that reserves a slot before each fetch
+    /// (`tx.reserve()`) starts fetching record `j` only at `R[j -
+    /// capacity]`, and sends it the moment it is fetched. Either way the
+    /// consumer receives it once it is sent and the previous store ended:
+    /// `R[j] = max(S[j], E[j - 1])`, and stores it until `E[j]`.
+    fn model(&self, producer: Producer) -> Model {
+        let mut free = Duration::ZERO;
         let mut fetch_starts = Vec::new();
         let mut received: Vec<Duration> = Vec::new();
         let mut ended: Vec<Duration> = Vec::new();
         let mut stores = Vec::new();
+        // When the channel has room for record `j`.
+        let room = |received: &[Duration], j: usize, after: Duration| match j
+            .checked_sub(self.capacity)
+        {
+            Some(k) => after.max(received[k]),
+            None => after,
+        };
         for &(id, latency, fails) in &self.fetches {
-            fetch_starts.push(producer);
-            let fetched = producer + latency;
+            let j = received.len();
+            let start = match producer {
+                Producer::FetchesThenSends => free,
+                Producer::ReservesFirst => room(&received, j, free),
+            };
+            fetch_starts.push(start);
+            let fetched = start + latency;
             if fails {
-                producer = fetched;
+                free = fetched;
                 continue;
             }
-            let j = received.len();
-            let sent = match j.checked_sub(self.capacity) {
-                Some(k) => fetched.max(received[k]),
-                None => fetched,
+            let sent = match producer {
+                Producer::FetchesThenSends => room(&received, j, fetched),
+                Producer::ReservesFirst => fetched,
             };
-            let start = sent.max(ended.last().copied().unwrap_or_default());
+            let stored = sent.max(ended.last().copied().unwrap_or_default());
             let store = self.stores.get(j).copied().unwrap_or(UNSCRIPTED_STORE);
-            received.push(start);
-            ended.push(start + store);
-            stores.push((format!("record {id}"), start));
-            producer = sent;
+            received.push(stored);
+            ended.push(stored + store);
+            stores.push((format!("record {id}"), stored));
+            free = sent;
         }
         Model {
             fetch_starts,
             stores,
-            returns: producer.max(ended.last().copied().unwrap_or_default()),
+            returns: free.max(ended.last().copied().unwrap_or_default()),
         }
     }
+}
+
+/// The two producers the checks accept: both send each record into the
+/// channel in order and keep at most `capacity + 1` fetched records
+/// waiting, and neither waits longer than the channel makes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Producer {
+    /// `fetch(id).await`, then `tx.send(record).await` (the README's way).
+    FetchesThenSends,
+    /// `tx.reserve().await`, then `fetch(id).await`, then `permit.send`.
+    ReservesFirst,
 }
 
 /// How long a store takes when the script ran out (the real crate's).
@@ -157,7 +182,15 @@ impl Modelled for Queued {
     }
 
     fn problems(&self) -> Vec<(Aspect, String)> {
-        let model = self.load.model();
+        // Judged against the producer it matches, if either; else against
+        // the README's.
+        let sends = self.load.model(Producer::FetchesThenSends);
+        let reserves = self.load.model(Producer::ReservesFirst);
+        let model = if self.mistimed(&sends).is_some() && self.mistimed(&reserves).is_none() {
+            reserves
+        } else {
+            sends
+        };
         let mut out = Vec::new();
 
         let stored: Vec<&str> = self.stores.iter().map(|s| s.args.as_str()).collect();
@@ -213,8 +246,42 @@ impl Modelled for Queued {
             ));
         }
 
-        let timing = self
-            .fetches
+        if let Some(wrong) = self.mistimed(&model) {
+            out.push((Aspect::Timing, wrong));
+        }
+
+        if let Some((at, waiting)) = self.worst_backlog()
+            && waiting > self.load.capacity + 1
+        {
+            out.push((
+                Aspect::Backlog,
+                format!(
+                    "at {}, {waiting} fetched records were waiting for their store; expected at most {} (the channel's {} and the one the producer holds)",
+                    secs(at),
+                    self.load.capacity + 1,
+                    self.load.capacity
+                ),
+            ));
+        }
+
+        if self.elapsed != model.returns {
+            out.push((
+                Aspect::Returned,
+                format!(
+                    "it returned at {}; expected at {}, when both the producer and the consumer were done",
+                    secs(self.elapsed),
+                    secs(model.returns)
+                ),
+            ));
+        }
+        out
+    }
+}
+
+impl Queued {
+    /// The first fetch or store that did not start when `model` says.
+    fn mistimed(&self, model: &Model) -> Option<String> {
+        self.fetches
             .iter()
             .zip(&model.fetch_starts)
             .enumerate()
@@ -255,41 +322,9 @@ impl Modelled for Queued {
                             secs(*due)
                         )
                     })
-            });
-        if let Some(wrong) = timing {
-            out.push((Aspect::Timing, wrong));
-        }
-
-        if let Some((at, waiting)) = self.worst_backlog()
-            && waiting > self.load.capacity + 1
-        {
-            out.push((
-                Aspect::Backlog,
-                format!(
-                    "at {}, {waiting} fetched records were waiting for their store; expected at most {} (the channel's {} and the one the producer holds)",
-                    secs(at),
-                    self.load.capacity + 1,
-                    self.load.capacity
-                ),
-            ));
-        }
-
-        if self.elapsed != model.returns {
-            out.push((
-                Aspect::Returned,
-                format!(
-                    "it returned at {}; expected at {}, when both the producer and the consumer were done",
-                    secs(self.elapsed),
-                    secs(model.returns)
-                ),
-            ));
-        }
-        out
+            })
     }
 
-}
-
-impl Queued {
     /// The most fetched records whose store had not started, at the end
     /// of any instant, and the first instant it happened.
     fn worst_backlog(&self) -> Option<(Duration, usize)> {
@@ -400,7 +435,7 @@ pub(crate) fn checks(subject: crate::subject::TaskQueue) -> Vec<Check> {
         aspect_check(
             "buffers_capacity_records",
             "lets the producer run ahead by exactly capacity records",
-            "the channel's capacity is the argument, not a constant: mpsc::channel(capacity.get()); and fetch, then send (reserving a slot before fetching holds the producer back)",
+            "the channel's capacity is the argument, not a constant: mpsc::channel(capacity.get()); send each record the moment the channel has room",
             move |l| run(f, l),
             load(3, 8, 10, &[], 1_000),
             &[Timing],
@@ -470,7 +505,7 @@ mod tests {
         // Fast fetches, slow stores, capacity 2: the producer fetches 1, 2, 3
         // and 4 at once (10 ms each; 2 and 3 go into the channel, 4 waits in
         // its hand) and fetches 5 only when store 1 ends and record 2 leaves.
-        let m = load(2, 5, 10, &[], 1_000).model();
+        let m = load(2, 5, 10, &[], 1_000).model(Producer::FetchesThenSends);
         assert_eq!(
             m.fetch_starts,
             [0, 10, 20, 30, 1_010].map(ms).to_vec()
@@ -479,9 +514,16 @@ mod tests {
         assert_eq!(starts, [10, 1_010, 2_010, 3_010, 4_010].map(ms).to_vec());
         assert_eq!(m.returns, ms(5_010));
         // A failed fetch is skipped: the producer goes straight on.
-        let m = load(1, 3, 100, &[2], 50).model();
+        let m = load(1, 3, 100, &[2], 50).model(Producer::FetchesThenSends);
         assert_eq!(m.fetch_starts, [0, 100, 200].map(ms).to_vec());
         assert_eq!(m.stores.len(), 2);
         assert_eq!(m.returns, ms(350));
+        // A producer that reserves a slot first fetches record 4 only when
+        // record 2 leaves the channel, at 1010 ms, and sends it at once.
+        let m = load(2, 5, 10, &[], 1_000).model(Producer::ReservesFirst);
+        assert_eq!(m.fetch_starts, [0, 10, 20, 1_010, 2_010].map(ms).to_vec());
+        let starts: Vec<Duration> = m.stores.iter().map(|s| s.1).collect();
+        assert_eq!(starts, [10, 1_010, 2_010, 3_010, 4_010].map(ms).to_vec());
+        assert_eq!(m.returns, ms(5_010));
     }
 }
