@@ -65,13 +65,7 @@ impl Load {
     fn script(&self) -> Vec<Fetch> {
         self.fetches
             .iter()
-            .map(|&(id, latency, fails)| {
-                if fails {
-                    Fetch::fails(id, latency, "timed out")
-                } else {
-                    Fetch::ok(id, latency)
-                }
-            })
+            .map(|&(id, latency, fails)| Fetch::scripted(id, latency, fails))
             .collect()
     }
 

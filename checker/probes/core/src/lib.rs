@@ -221,6 +221,16 @@ impl Fetch {
         }
     }
 
+    /// `fetch(id)` succeeds after `latency`, or, if it `fails`, fails
+    /// after it with "timed out": a load's entry, as checks write them.
+    pub fn scripted(id: u32, latency: Duration, fails: bool) -> Self {
+        if fails {
+            Fetch::fails(id, latency, "timed out")
+        } else {
+            Fetch::ok(id, latency)
+        }
+    }
+
     /// `fetch(id)` fails with `reason` after `latency`.
     pub fn fails(id: u32, latency: Duration, reason: &str) -> Self {
         Fetch {
