@@ -49,8 +49,9 @@ pub enum Vocabulary {
 /// signature as the subject holds it: `async fn(args) -> T` (boxed future),
 /// `fn(args) -> impl Stream<Item = T>` (boxed stream), `fn(args) -> T`,
 /// `const NAME: T`, `async fn(name: N, f: impl AsyncFnOnce(..) -> T) -> T`
-/// (the body boxed as `subject::Body`), or a limiter `struct Name { fn new(rate: NonZeroU32) ->
-/// Self; async fn acquire(&self); }` (see `__shape!` in `subject.rs`). The
+/// (the body boxed as `subject::Body`), or a limiter `struct Name { fn
+/// new(rate: NonZeroU32) -> Self; async fn acquire(&self); }` (see
+/// `__shape!` in `subject.rs`). The
 /// compiler checks each student crate against its shapes where it is
 /// linked. Types are written with their paths (`services::ServiceError`),
 /// except `Duration` and `JoinHandle`, which `subject.rs` imports, so an
