@@ -46,8 +46,23 @@ pub enum ExportError {
 /// What students get instead of the instructors' README.
 const STUDENT_README: &str = include_str!("../templates/student-README.md");
 
+/// Which copy of the course to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Copy {
+    /// What students get: public checks only.
+    Student,
+    /// What a grading service gets (`checker bundle`): every check, hidden
+    /// ones too, and still no solutions, fixtures or project tests.
+    Grader,
+}
+
 /// Writes the student copy of `course` into `out`; returns how many files.
 pub fn export(course: &Path, out: &Path) -> Result<usize, ExportError> {
+    export_copy(course, out, Copy::Student)
+}
+
+/// Writes `copy` of `course` into `out`; returns how many files.
+pub fn export_copy(course: &Path, out: &Path, copy: Copy) -> Result<usize, ExportError> {
     if out.read_dir().is_ok_and(|mut d| d.next().is_some()) {
         return Err(ExportError::NotEmpty(out.to_path_buf()));
     }
@@ -115,7 +130,7 @@ pub fn export(course: &Path, out: &Path) -> Result<usize, ExportError> {
             .to_path_buf();
         let config = rel.file_name().is_some_and(|n| n == "checks.yaml")
             && rel.parent().and_then(Path::parent) == Some(Path::new("exercises"));
-        if config {
+        if config && copy == Copy::Student {
             write(&rel, public_config(&rel, &read(&rel)?)?.as_bytes())?;
         } else {
             write(&rel, &read(&rel)?)?;

@@ -26,15 +26,18 @@
 //! earlier ones through probes (the `probe-core` crate) that record every
 //! call and return values the check chose.
 
+pub mod bundle;
 pub mod catalog;
 pub mod check;
 pub mod child;
+pub mod class;
+pub mod classroom;
 pub mod course;
 pub mod engine;
 pub mod exercises;
 pub mod exit_code;
 pub mod export;
-mod files;
+pub mod files;
 pub mod grade;
 mod manifest;
 pub mod report;

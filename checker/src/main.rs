@@ -4,7 +4,7 @@
 use bytesize::ByteSize;
 use checker::exit_code;
 use checker::grade::{self, Budget, Options};
-use checker::report::{render_human, render_json};
+use checker::report::{Format, Report};
 use checker::sandbox::Mode;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -54,11 +54,58 @@ enum Command {
         #[command(flatten)]
         course: CourseArg,
     },
+    /// Write what a course needs to be graded elsewhere (see `init --help`).
+    Init {
+        #[command(subcommand)]
+        what: InitCommand,
+    },
+    /// Package the course for a grading service.
+    Bundle {
+        #[command(subcommand)]
+        what: BundleCommand,
+    },
     /// Internal: sets up one sandboxed process (checker::sandbox::launch).
     #[command(name = checker::sandbox::launch::SUBCOMMAND, hide = true)]
     Launch {
         /// The launch spec, as JSON.
         spec: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum InitCommand {
+    /// Write .github/workflows/classroom.yml into a student repository: it
+    /// grades every push with the course's checks at a pinned commit and
+    /// reports the points to GitHub Classroom.
+    GithubClassroom {
+        /// The student repository (or the assignment's template) to write into.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        repo: PathBuf,
+        /// The course repository on GitHub, OWNER/NAME [default: the
+        /// course's `origin` remote].
+        #[arg(long, value_name = "OWNER/NAME")]
+        course_repo: Option<String>,
+        /// The course commit to grade with [default: the course's HEAD].
+        #[arg(long, value_name = "SHA")]
+        course_ref: Option<String>,
+        /// Replace an existing workflow file.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        course: CourseArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum BundleCommand {
+    /// Write a Gradescope autograder zip: setup.sh and run_autograder at its
+    /// root, the course (with hidden checks, without solutions) beside them.
+    Gradescope {
+        /// The zip to write.
+        #[arg(long, value_name = "FILE", default_value = "autograder.zip")]
+        out: PathBuf,
+        #[command(flatten)]
+        course: CourseArg,
     },
 }
 
@@ -81,18 +128,32 @@ fn default_course() -> PathBuf {
 }
 
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["submission", "class"])))]
 struct GradeArgs {
     /// The submission: a directory laid out like the course; only
     /// exercises/NN_name/src/**/*.rs is read from it.
     #[arg(long, value_name = "DIR")]
-    submission: PathBuf,
-    /// Report format [default: human on a terminal, else json].
+    submission: Option<PathBuf>,
+    /// Grade a class: every subdirectory of DIR is one student's
+    /// submission, named by its directory. Writes a gradebook and every
+    /// student's reports into --out-dir.
+    #[arg(long, value_name = "DIR", requires = "out_dir")]
+    class: Option<PathBuf>,
+    /// With --class: where the gradebook (gradebook.csv), the summary and
+    /// the students' reports (students/NAME/) go. A rerun into the same
+    /// directory regrades only what changed.
+    #[arg(long, value_name = "DIR", requires = "class")]
+    out_dir: Option<PathBuf>,
+    /// Report format [default: human on a terminal, else json]. With
+    /// --class, repeatable: each student gets every format asked for, and
+    /// always json.
     #[arg(long, value_enum)]
-    format: Option<Format>,
+    format: Vec<Format>,
     /// Grade only this exercise (repeatable), e.g. 01_wait_n.
     #[arg(long = "exercise", value_name = "NN_name")]
     exercises: Vec<String>,
-    /// Exercises graded at once [default: number of CPUs].
+    /// Exercises graded at once; with --class, submissions graded at once
+    /// [default: number of CPUs].
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
     /// Write the report to FILE (atomically) instead of stdout.
@@ -147,21 +208,6 @@ enum SandboxMode {
     None,
 }
 
-/// `--format`: every one renders the same `Report` (`checker::report`).
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    /// Text for a terminal.
-    Human,
-    /// The report as SPEC.md defines it.
-    Json,
-    /// JUnit XML for CI test reporters.
-    Junit,
-    /// Gradescope's results.json.
-    Gradescope,
-    /// GitHub-flavoured Markdown for $GITHUB_STEP_SUMMARY or a PR comment.
-    Markdown,
-}
-
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
 enum Color {
     Auto,
@@ -209,6 +255,41 @@ fn main() -> ExitCode {
             }
         }
         Command::Launch { spec } => checker::sandbox::launch::main(&spec),
+        Command::Init {
+            what:
+                InitCommand::GithubClassroom {
+                    repo,
+                    course_repo,
+                    course_ref,
+                    force,
+                    course,
+                },
+        } => {
+            let course = course.path();
+            let pin = checker::classroom::Pin::find(&course, course_repo, course_ref);
+            match pin.and_then(|pin| checker::classroom::init(&repo, &pin, force)) {
+                Ok(path) => {
+                    println!("wrote {}", path.display());
+                    code(exit_code::OK)
+                }
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    code(exit_code::USAGE)
+                }
+            }
+        }
+        Command::Bundle {
+            what: BundleCommand::Gradescope { out, course },
+        } => match checker::bundle::gradescope(&course.path(), &out) {
+            Ok(files) => {
+                println!("wrote {} ({files} files)", out.display());
+                code(exit_code::OK)
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                code(exit_code::IO)
+            }
+        },
         Command::Export { student, course } => {
             match checker::export::export(&course.path(), &student) {
                 Ok(count) => {
@@ -225,15 +306,12 @@ fn main() -> ExitCode {
 }
 
 fn grade_command(args: GradeArgs) -> ExitCode {
-    let course = args.course.unwrap_or_else(default_course);
-    let mut options = Options::new(course, args.submission);
-    options.exercises = args.exercises;
+    let course = args.course.clone().unwrap_or_else(default_course);
+    let mut options = Options::new(course, args.submission.clone().unwrap_or_default());
+    options.exercises = args.exercises.clone();
     options.reveal_hidden = args.reveal_hidden;
-    if let Some(jobs) = args.jobs {
-        options.jobs = jobs.max(1);
-    }
-    if let Some(cache) = args.cache_dir {
-        options.cache = cache;
+    if let Some(cache) = &args.cache_dir {
+        options.cache = cache.clone();
     }
     options.sandbox = match args.sandbox {
         SandboxMode::Auto => Mode::Auto,
@@ -249,6 +327,24 @@ fn grade_command(args: GradeArgs) -> ExitCode {
     options.run.time = args.run_timeout.into();
     options.run.limits.memory = args.run_memory.as_u64();
     options.run.limits.processes = args.run_processes;
+    if let (Some(class), Some(out_dir)) = (&args.class, &args.out_dir) {
+        return class_command(&args, options, class, out_dir);
+    }
+    if let Some(jobs) = args.jobs {
+        options.jobs = jobs.max(1);
+    }
+    if args.format.len() > 1 {
+        eprintln!(
+            "error: one --format at a time for one submission (or --class, which writes each)"
+        );
+        return code(exit_code::USAGE);
+    }
+    let to_terminal = args.out.is_none() && std::io::stdout().is_terminal();
+    let format = args.format.first().copied().unwrap_or(if to_terminal {
+        Format::Human
+    } else {
+        Format::Json
+    });
     let report = match grade::grade(&options) {
         Ok(report) => report,
         Err(err) => {
@@ -256,29 +352,101 @@ fn grade_command(args: GradeArgs) -> ExitCode {
             return code(exit_code::for_error(&err));
         }
     };
-    let to_terminal = args.out.is_none() && std::io::stdout().is_terminal();
-    let format = args.format.unwrap_or(if to_terminal {
-        Format::Human
-    } else {
-        Format::Json
-    });
     colored::control::set_override(use_color(args.color, to_terminal));
-    let text = match format {
-        Format::Json => render_json(&report),
-        Format::Human => render_human(&report),
-        Format::Junit => checker::report::render_junit(&report),
-        Format::Gradescope => checker::report::render_gradescope(&report),
-        Format::Markdown => checker::report::render_markdown(&report),
-    };
-    let written = match &args.out {
-        Some(path) => write_atomically(path, &text),
-        None => std::io::stdout().write_all(text.as_bytes()),
+    let text = format.render(&report);
+    let written = if format == Format::Classroom {
+        classroom_outputs(&report, &text, args.out.as_deref())
+    } else {
+        match &args.out {
+            Some(path) => checker::files::write_atomically(path, &text),
+            None => std::io::stdout().write_all(text.as_bytes()),
+        }
     };
     match written {
         Ok(()) => code(exit_code::OK),
         Err(err) => {
             eprintln!("error: failed to write the report: {err}");
             code(exit_code::IO)
+        }
+    }
+}
+
+/// `--format classroom`: the result goes to `--out` (or stdout); in GitHub
+/// Actions also to `$GITHUB_OUTPUT` as `result`, the Markdown report to
+/// `$GITHUB_STEP_SUMMARY`, and to the log the failing checks as
+/// annotations and the human report, fenced so that nothing it quotes from
+/// student code is read as a workflow command.
+fn classroom_outputs(report: &Report, result: &str, out: Option<&Path>) -> std::io::Result<()> {
+    use checker::report::github;
+    let append = |var: &str, text: &str| -> std::io::Result<()> {
+        match std::env::var_os(var).filter(|v| !v.is_empty()) {
+            Some(path) => std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)?
+                .write_all(text.as_bytes()),
+            None => Ok(()),
+        }
+    };
+    append("GITHUB_OUTPUT", &format!("result={result}"))?;
+    append(
+        "GITHUB_STEP_SUMMARY",
+        &github::step_summary(&Format::Markdown.render(report)),
+    )?;
+    let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    match out {
+        Some(path) => checker::files::write_atomically(path, result)?,
+        None if !in_actions => std::io::stdout().write_all(result.as_bytes())?,
+        None => {}
+    }
+    if in_actions {
+        colored::control::set_override(false);
+        let log = format!(
+            "{}{}",
+            github::annotations(report),
+            github::without_commands(&Format::Human.render(report), &github::stop_token())
+        );
+        std::io::stdout().write_all(log.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// `--class DIR --out-dir OUT`.
+fn class_command(args: &GradeArgs, options: Options, class: &Path, out_dir: &Path) -> ExitCode {
+    use checker::class::{self, ClassOptions, progress};
+    let jobs = args.jobs.unwrap_or(options.jobs).max(1);
+    let mut options = options;
+    // Submissions run side by side; each one's exercises share what is left.
+    options.jobs = (options.jobs / jobs).max(1);
+    let class_options = ClassOptions {
+        class: class.to_path_buf(),
+        out_dir: out_dir.to_path_buf(),
+        formats: args.format.clone(),
+        jobs,
+        grade: options,
+    };
+    let bar;
+    let lines;
+    let progress: &dyn class::Progress = if std::io::stderr().is_terminal() {
+        bar = progress::Bar::new();
+        &bar
+    } else {
+        lines = progress::Lines::new();
+        &lines
+    };
+    match class::grade_class(&class_options, progress) {
+        Ok(graded) => {
+            print!("{}", graded.summary());
+            println!("gradebook: {}", out_dir.join("gradebook.csv").display());
+            code(exit_code::OK)
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            code(match &err {
+                class::ClassError::Grade(err) => exit_code::for_error(err),
+                class::ClassError::Class { .. } => exit_code::USAGE,
+                class::ClassError::Out { .. } => exit_code::IO,
+            })
         }
     }
 }
@@ -297,26 +465,6 @@ fn use_color(choice: Color, to_terminal: bool) -> bool {
             }
         }
     }
-}
-
-/// Writes beside `path` and renames, so readers never see half a report.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("--out needs a file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }
 
 fn code(code: i32) -> ExitCode {

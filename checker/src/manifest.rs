@@ -200,6 +200,57 @@ fn component_matches(pattern: &[u8], text: &[u8]) -> bool {
     }
 }
 
+/// A probe's manifest (`checker/probes/NAME/Cargo.toml`) as the grader
+/// builds it: without the `own-crate` feature, so no probe depends on a
+/// student's crate. Refused, so that the grader never builds probes with
+/// student code in them, when a dependency on an exercise crate is not
+/// optional, or when any feature but `own-crate` would enable one.
+pub fn probe_without_own_crate(manifest: &str) -> Result<String, ManifestError> {
+    let shape = |key: &str, message: &str| ManifestError::Shape {
+        key: key.to_owned(),
+        message: message.to_owned(),
+    };
+    let mut doc: DocumentMut = manifest.parse()?;
+    let mut students = Vec::new();
+    if let Some(deps) = doc.get("dependencies").and_then(Item::as_table_like) {
+        for (name, dep) in deps.iter() {
+            let path = dep.get("path").and_then(Item::as_str).unwrap_or_default();
+            if path.contains("/exercises/") {
+                if !dep.get("optional").and_then(Item::as_bool).unwrap_or(false) {
+                    return Err(shape(
+                        &format!("dependencies.{name}"),
+                        "a probe's dependency on an exercise must be optional, behind own-crate",
+                    ));
+                }
+                students.push(name.to_owned());
+            }
+        }
+    }
+    let Some(features) = doc.get_mut("features").and_then(Item::as_table_like_mut) else {
+        return Ok(doc.to_string());
+    };
+    for (feature, enables) in features.iter() {
+        if feature == "own-crate" || feature == "default" {
+            continue;
+        }
+        let named = enables
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str());
+        if let Some(dep) = named.into_iter().find(|n| {
+            students.iter().any(|s| *n == format!("dep:{s}") || n == s) || *n == "own-crate"
+        }) {
+            return Err(shape(
+                &format!("features.{feature}"),
+                &format!("only own-crate may enable {dep}"),
+            ));
+        }
+    }
+    features.insert("default", Item::Value(Value::Array(Array::new())));
+    Ok(doc.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,8 @@
 //! Every report format rendered from one synthetic report that holds every
 //! status, snapshotted (insta) so a change in wording is a reviewed diff.
 
+mod common;
+
 use checker::check::Status;
 use checker::report::{
     CheckReport, ExerciseReport, ExerciseStatus, Report, render_gradescope, render_human,
@@ -28,6 +30,12 @@ fn check(
         message: message.into(),
         hint: hint.into(),
         hidden: false,
+        // A fixed time per check, so the snapshots hold still.
+        seconds: if status == Status::Skipped {
+            0.0
+        } else {
+            0.125
+        },
     }
 }
 
@@ -55,7 +63,7 @@ fn report() -> Report {
             "",
         )
     };
-    Report::new(vec![
+    let mut report = Report::new(vec![
         exercise(
             "00_wait_random",
             "",
@@ -133,7 +141,9 @@ fn report() -> Report {
             "no exercises/04_task_wait_n/src/lib.rs in the submission".into(),
             vec![skipped("returns_n_delays", "returns n delays")],
         ),
-    ])
+    ]);
+    report.seconds = 2.5;
+    report
 }
 
 #[test]
@@ -236,4 +246,27 @@ fn markdown_escapes_pipes_in_table_cells() {
     let odd = ExerciseReport::new("09_a|b", ExerciseStatus::Passed, String::new(), vec![]);
     let text = render_markdown(&Report::new(vec![odd]));
     assert!(text.contains("| `09_a\\|b` |"), "{text}");
+}
+
+/// Every status through the readers CI systems use: an XML Schema validator
+/// with the Jenkins xunit rules and junitparser, Gradescope's specification
+/// as a JSON Schema, and GitHub Classroom's reporter arithmetic.
+#[test]
+fn every_ci_format_passes_its_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = report();
+    let write = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let junit = write("junit.xml", render_junit(&report));
+    let said = common::validate("junit", &[&junit]);
+    assert!(said.contains("(5 suites, 13 cases)"), "{said}");
+    let results = write("results.json", render_gradescope(&report));
+    common::validate("gradescope", &[&results]);
+    let classroom = write("classroom", checker::report::render_classroom(&report));
+    let said = common::validate("classroom", &[&classroom]);
+    let points = format!("Points {}/{}", report.score, report.max_score);
+    assert!(said.contains(&points), "{said} vs {points}");
 }

@@ -8,7 +8,7 @@
 //! memory), the exercises are found by building with stubs: all of them
 //! first, then each submitted exercise put back in turn.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use super::intake::Intake;
@@ -60,7 +60,16 @@ impl Builder<'_> {
     }
 
     fn run(&self) -> Result<Build, GradeError> {
-        self.slot.build(self.sandbox, self.toolchain, self.budget)
+        // An exercise crate depends on no student's crate but its own (the
+        // slot's probes are built without them), so a stub's artefacts
+        // hold course code alone.
+        let pure: BTreeSet<&str> = EXERCISES
+            .iter()
+            .map(|(dir, _)| *dir)
+            .filter(|dir| self.slot.holds(dir, &self.stubs[dir]))
+            .collect();
+        self.slot
+            .build(self.sandbox, self.toolchain, self.budget, &pure)
     }
 
     /// Exercises still holding the student's code (not stubbed yet).

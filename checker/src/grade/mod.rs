@@ -220,8 +220,17 @@ pub fn default_cache_dir() -> PathBuf {
 
 pub use crate::exercises::own_chain;
 
+/// Readies `count` build slots for gradings at once (a class): where the
+/// cache has one warm slot, the others start as copies of it. Returns how
+/// many were copied.
+pub fn prepare_slots(options: &Options, count: usize) -> Result<usize, GradeError> {
+    let sandbox = Sandbox::prepare(options.sandbox, options.launcher.clone())?;
+    slot::seed(&options.cache, &sandbox, count)
+}
+
 /// Grades a submission. `Err` only when grading itself cannot run.
 pub fn grade(options: &Options) -> Result<Report, GradeError> {
+    let started = std::time::Instant::now();
     let selected: Vec<&str> = if options.exercises.is_empty() {
         EXERCISES.iter().map(|(d, _)| *d).collect()
     } else {
@@ -351,6 +360,7 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
     });
     let exercises: Vec<ExerciseReport> = reports.into_inner().unwrap().into_values().collect();
     let mut report = Report::new(exercises);
+    report.seconds = started.elapsed().as_secs_f64();
     let mut info = sandbox.info();
     info.confinement = confinement.into_inner().unwrap();
     report.sandbox = Some(info);
@@ -391,6 +401,7 @@ impl Built<'_> {
                         String::new(),
                         None,
                         options.reveal_hidden,
+                        Duration::ZERO,
                     )
                 })
                 .collect();
@@ -408,9 +419,11 @@ impl Built<'_> {
         }
         let sources = compiled_sources(self.slot_dir, self.children.sandbox, exercise);
         let ids: Vec<String> = all.iter().map(|c| c.id.clone()).collect();
+        let started = std::time::Instant::now();
         let observed = self
             .children
             .observe(exercise, config, &ids, options.run.time);
+        let seconds = started.elapsed().as_secs_f64();
         let mut exercise_message = observed.message;
         let outcomes = observed.outcomes;
 
@@ -437,17 +450,17 @@ impl Built<'_> {
                         broken_earlier.join(" and ")
                     ));
                 }
-                CheckReport::new(check, status, message, hint, options.reveal_hidden)
+                let took = observed.took.get(&check.id).copied().unwrap_or_default();
+                CheckReport::new(check, status, message, hint, options.reveal_hidden, took)
             })
             .collect::<Vec<_>>();
         let status = ExerciseStatus::from_checks(&reports);
         if status == ExerciseStatus::Passed || status == ExerciseStatus::Failed {
             exercise_message.clear();
         }
-        (
-            ExerciseReport::new(exercise, status, exercise_message, reports),
-            observed.confinement,
-        )
+        let mut report = ExerciseReport::new(exercise, status, exercise_message, reports);
+        report.seconds = seconds;
+        (report, observed.confinement)
     }
 }
 
@@ -505,6 +518,7 @@ impl CheckReport {
         message: String,
         hint: Option<String>,
         reveal: bool,
+        took: Duration,
     ) -> Self {
         let passed = status == Status::Passed;
         let redact = check.hidden && !reveal;
@@ -527,6 +541,7 @@ impl CheckReport {
                 hint.unwrap_or_default()
             },
             hidden: check.hidden,
+            seconds: took.as_secs_f64(),
         }
     }
 }

@@ -41,6 +41,9 @@ pub(crate) struct Children<'a> {
 struct ChildRun {
     /// Observations by check id.
     observed: BTreeMap<String, Observation>,
+    /// Each reported check's wall-clock time, as the grader saw it: from
+    /// the record before it to its own (a child cannot shorten it).
+    took: BTreeMap<String, Duration>,
     confinement: Option<Confinement>,
     end: End,
     /// The end of its stderr.
@@ -51,7 +54,9 @@ struct ChildRun {
 }
 
 enum Event {
-    Record(Record),
+    /// A record, and the time since the one before it (or since the child
+    /// started).
+    Record(Record, Duration),
     Output(String),
 }
 
@@ -83,6 +88,7 @@ impl Children<'_> {
             Err(err) => {
                 return ChildRun {
                     observed: BTreeMap::new(),
+                    took: BTreeMap::new(),
                     confinement: None,
                     end: End::Unknown,
                     stderr_tail: format!("failed to start the check runner: {err}"),
@@ -103,6 +109,7 @@ impl Children<'_> {
         });
         let mut run = ChildRun {
             observed: BTreeMap::new(),
+            took: BTreeMap::new(),
             confinement: None,
             end: ended.end,
             stderr_tail: ended.stderr,
@@ -112,13 +119,14 @@ impl Children<'_> {
             match event {
                 // Only observations count: a child that says it is done
                 // without reporting a check has not passed it.
-                Event::Record(Record::Observed { check, observation }) => {
+                Event::Record(Record::Observed { check, observation }, took) => {
+                    run.took.insert(check.clone(), took);
                     run.observed.insert(check, observation);
                 }
-                Event::Record(Record::Started { confinement, .. }) => {
+                Event::Record(Record::Started { confinement, .. }, _) => {
                     run.confinement = Some(confinement);
                 }
-                Event::Record(Record::Done) => {}
+                Event::Record(Record::Done, _) => {}
                 Event::Output(text) => run.output = text,
             }
         }
@@ -136,6 +144,7 @@ fn read_records(mut stdout: impl Read, nonce: &str, outlet: &Outlet<Event>) {
     let mut total = 0usize;
     let mut line = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
+    let mut last = Instant::now();
     loop {
         let n = match stdout.read(&mut buf) {
             Ok(0) | Err(_) => break,
@@ -152,7 +161,11 @@ fn read_records(mut stdout: impl Read, nonce: &str, outlet: &Outlet<Event>) {
                     .ok()
                     .and_then(|l| parse_record(l, nonce))
                 {
-                    Some(record) => outlet.send(Event::Record(record)),
+                    Some(record) => {
+                        let now = Instant::now();
+                        outlet.send(Event::Record(record, now - last));
+                        last = now;
+                    }
                     None if other.len() < KEEP => {
                         other.extend_from_slice(&line[..line.len().min(KEEP - other.len())]);
                         other.push(b'\n');
@@ -256,6 +269,9 @@ pub fn judge_in_children(
 pub(crate) struct Observed {
     /// Every check's outcome.
     pub outcomes: BTreeMap<String, Outcome>,
+    /// Every check's wall-clock time: as reported, or its rerun's whole
+    /// run when it was run alone.
+    pub took: BTreeMap<String, Duration>,
     /// What went wrong with the process, if anything: for the report.
     pub message: String,
     /// The student's own output, from the first run.
@@ -282,6 +298,7 @@ impl Children<'_> {
             budget.as_secs()
         );
         let first = self.run(exercise, config, ids, deadline);
+        let mut took = first.took.clone();
         let mut outcomes: BTreeMap<String, Outcome> = first
             .observed
             .iter()
@@ -300,10 +317,12 @@ impl Children<'_> {
             };
         }
         for id in missing {
-            let outcome = if Instant::now() >= deadline {
+            let started = Instant::now();
+            let outcome = if started >= deadline {
                 Outcome::Timeout(out_of_time.clone())
             } else {
                 let alone = self.run(exercise, config, std::slice::from_ref(id), deadline);
+                took.insert(id.clone(), started.elapsed());
                 match alone.observed.get(id) {
                     Some(obs) => Outcome::Observed(obs.clone()),
                     None if matches!(alone.end, End::TimedOut { .. }) => {
@@ -316,6 +335,7 @@ impl Children<'_> {
         }
         Observed {
             outcomes,
+            took,
             message,
             output: first.output,
             confinement: first.confinement,

@@ -22,7 +22,7 @@ use std::time::Instant;
 use super::toolchain::Toolchain;
 use super::{Budget, GradeError};
 use crate::files::files_under;
-use crate::manifest::workspace_without;
+use crate::manifest::{probe_without_own_crate, workspace_without};
 use crate::sandbox::{End, Sandbox};
 
 /// The most bytes of compiler diagnostics kept from one build.
@@ -30,6 +30,14 @@ const DIAGNOSTICS_CAP: usize = 4 << 20;
 
 /// The most slots (concurrent gradings) one cache holds.
 const MAX_SLOTS: usize = 32;
+
+/// The slot's record of the exercises whose artefacts in its target are
+/// course-made only (kept outside `target/`, which the build may write).
+const PURE_RECORD: &str = "pure-exercises";
+
+/// Present in a slot once the probe artefacts of builds that linked
+/// students' crates into probes are gone (see `Slot::scrub`).
+const PROBES_CLEAN: &str = "probes-clean";
 
 /// Where the sandboxed build sees the slot (its dep-info names files there).
 pub(crate) const BUILD_ROOT: &str = "/build";
@@ -77,6 +85,53 @@ pub(crate) fn acquire(cache: &Path, sandbox: &Sandbox) -> Result<Slot, GradeErro
     ))))
 }
 
+/// Makes the first `count` free slots warm where one of them is: a slot
+/// without built dependencies gets a copy of a warm one's `target/`, which
+/// takes a second where building takes a minute. Only sandboxed slots: the
+/// sandbox shows every slot at the same [`BUILD_ROOT`], so cargo finds a
+/// copy fresh; unsandboxed builds see each slot's own path and would
+/// rebuild it all anyway. Returns how many slots were seeded.
+pub(crate) fn seed(cache: &Path, sandbox: &Sandbox, count: usize) -> Result<usize, GradeError> {
+    if !sandbox.is_sandboxed() {
+        return Ok(0);
+    }
+    let mut held = Vec::new();
+    for _ in 0..count {
+        match acquire(cache, sandbox) {
+            Ok(slot) => held.push(slot),
+            Err(_) => break,
+        }
+    }
+    let warm = |slot: &Slot| slot.dir.join("target/debug/deps").is_dir();
+    let Some(source) = held.iter().find(|s| warm(s)) else {
+        return Ok(0);
+    };
+    let mut seeded = 0;
+    for slot in held.iter().filter(|s| !warm(s)) {
+        let target = slot.dir.join("target");
+        let _ = std::fs::remove_dir_all(&target);
+        // cp keeps modification times (cargo compares them) and shares
+        // blocks where the file system can.
+        let copied = Command::new("cp")
+            .args(["-a", "--reflink=auto"])
+            .arg(source.dir.join("target"))
+            .arg(&target)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if copied.is_ok_and(|s| s.success()) {
+            // The copy holds what the source's record says it holds.
+            let _ = std::fs::copy(source.dir.join(PURE_RECORD), slot.dir.join(PURE_RECORD));
+            seeded += 1;
+        } else {
+            // A half copy would be trusted by cargo: start that slot cold.
+            let _ = std::fs::remove_dir_all(&target);
+        }
+    }
+    Ok(seeded)
+}
+
 /// What one `cargo build` of the runner said.
 #[derive(Debug)]
 pub(crate) struct Build {
@@ -122,7 +177,20 @@ impl Slot {
         // fixtures and are no part of a build).
         for file in files_under(&course.join("checker")) {
             let rel = file.strip_prefix(course).expect("listed under the course");
-            if !rel.starts_with("checker/tests") {
+            if rel.starts_with("checker/tests") {
+                continue;
+            }
+            if rel.starts_with("checker/probes") && rel.ends_with("Cargo.toml") {
+                let text = std::fs::read_to_string(&file).map_err(|source| GradeError::Course {
+                    path: file.clone(),
+                    source,
+                })?;
+                let text = probe_without_own_crate(&text).map_err(|err| GradeError::Course {
+                    path: file.clone(),
+                    source: std::io::Error::new(std::io::ErrorKind::InvalidData, err),
+                })?;
+                self.write_if_changed(rel, text.as_bytes())?;
+            } else {
                 self.copy(course, rel)?;
             }
         }
@@ -164,6 +232,16 @@ impl Slot {
         Ok(())
     }
 
+    /// Whether `exercises/<exercise>/src` holds exactly `files`.
+    pub fn holds(&self, exercise: &str, files: &[(PathBuf, String)]) -> bool {
+        let src = self.dir.join("exercises").join(exercise).join("src");
+        let found = files_under(&src);
+        found.len() == files.len()
+            && files.iter().all(|(path, text)| {
+                std::fs::read(src.join(path)).is_ok_and(|bytes| bytes == text.as_bytes())
+            })
+    }
+
     /// Makes `exercises/<exercise>/src` hold exactly `files`.
     pub fn write_exercise(
         &self,
@@ -189,13 +267,26 @@ impl Slot {
 
     /// Builds the runner in a fresh sandbox within `budget`, reporting
     /// which exercise each error belongs to.
+    ///
+    /// `pure` are the exercises built from course code alone this time (a
+    /// starter stub whose whole chain of earlier exercises is stubs too);
+    /// their artefacts survive from one build to the next where they were
+    /// pure then too, as they hold nobody's work.
     pub fn build(
         &self,
         sandbox: &Sandbox,
         toolchain: &Toolchain,
         budget: &Budget,
+        pure: &BTreeSet<&str>,
     ) -> Result<Build, GradeError> {
-        self.scrub().map_err(|source| self.err(source))?;
+        let record = self.dir.join(PURE_RECORD);
+        let before = std::fs::read_to_string(&record).unwrap_or_default();
+        let keep: BTreeSet<&str> = before.lines().filter(|l| pure.contains(l)).collect();
+        self.scrub(&keep).map_err(|source| self.err(source))?;
+        // From here on the target holds student-made artefacts of every
+        // exercise not in `pure`; the record says so before cargo starts.
+        let listed: String = pure.iter().map(|e| format!("{e}\n")).collect();
+        std::fs::write(&record, listed).map_err(|source| self.err(source))?;
         std::fs::create_dir_all(self.target()).map_err(|source| self.err(source))?;
         let mut jail = sandbox.jail();
         jail.expose_system();
@@ -323,13 +414,22 @@ impl Slot {
     }
 
     /// Deletes what earlier builds made of student code (the exercise
-    /// crates, their probes, the runner), so nothing this build compiles
-    /// can read another submission's artefacts. Dependencies stay.
-    fn scrub(&self) -> std::io::Result<()> {
+    /// crates but those in `keep`, and the runner), so nothing this build
+    /// compiles can read another submission's artefacts. Dependencies stay,
+    /// and so do the probes, which the slot builds without students' crates
+    /// ([`probe_without_own_crate`]); probes from before that (a slot the
+    /// marker [`PROBES_CLEAN`] is missing in) go once.
+    fn scrub(&self, keep: &BTreeSet<&str>) -> std::io::Result<()> {
         let mut student_made: BTreeSet<String> = BTreeSet::from(["grade_runner".to_owned()]);
-        for (_, krate) in crate::exercises::EXERCISES {
+        let probes_clean = self.dir.join(PROBES_CLEAN).exists();
+        for (dir, krate) in crate::exercises::EXERCISES {
+            if !probes_clean {
+                student_made.insert(format!("probe_{krate}"));
+            }
+            if keep.contains(dir) {
+                continue;
+            }
             student_made.insert(krate.to_owned());
-            student_made.insert(format!("probe_{krate}"));
         }
         let debug = self.target().join("debug");
         for dir in [debug.join("deps"), debug.join(".fingerprint")] {
@@ -353,9 +453,13 @@ impl Slot {
             }
         }
         match std::fs::remove_file(debug.join("grade-runner")) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
         }
+        if !probes_clean {
+            std::fs::write(self.dir.join(PROBES_CLEAN), "")?;
+        }
+        Ok(())
     }
 
     /// The built runner.

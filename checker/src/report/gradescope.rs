@@ -12,11 +12,15 @@ use crate::check::Status;
 struct Results {
     /// The submission's score; Gradescope takes it over the tests' sum.
     score: f64,
+    /// Wall-clock seconds the grading took, build included.
+    execution_time: f64,
     /// Why exercises could not be graded: compiler output, crash summaries.
     #[serde(skip_serializing_if = "String::is_empty")]
     output: String,
-    /// Shown as preformatted text, so compiler output keeps its `<` and
-    /// its layout (Gradescope's default formatting would read them as HTML).
+    /// Markdown, every message in a code fence that nothing inside can
+    /// close: compiler output and what student code printed keep their
+    /// `<` and layout, and cannot inject markup (Gradescope's default,
+    /// `simple_format`, would read them as HTML).
     output_format: &'static str,
     /// As `output_format`, for every test's output.
     test_output_format: &'static str,
@@ -37,13 +41,24 @@ struct Test {
     max_score: f64,
     /// `passed` or `failed`: Gradescope has nothing finer.
     status: &'static str,
-    /// The message, then `hint: ...`; empty for a pass and a hidden check.
+    /// The message, then `hint: ...`, fenced; empty for a pass and a
+    /// hidden check.
     output: String,
+    /// `md`, as `test_output_format`; said per test too, as Gradescope's
+    /// specification lists it there.
+    output_format: &'static str,
     /// `visible`, or `after_published` for a hidden check.
     visibility: &'static str,
+    /// Wall-clock seconds the check took (Gradescope shows the top-level
+    /// time; this one is for whoever reads the file).
+    execution_time: f64,
 }
 
 /// The report as Gradescope's `results.json`, pretty, with a trailing newline.
+///
+/// Texts are Markdown (`output_format: md`), each message fenced (see
+/// [`Results::output_format`]); JSON escaping (serde_json) keeps whatever
+/// student code printed inside its string, so no output corrupts the file.
 ///
 /// Every check is a test named `<exercise>: <check name>` and numbered
 /// `<exercise>.<check id>`. Only a passed check is `passed`; timeouts,
@@ -56,9 +71,10 @@ struct Test {
 pub fn render_gradescope(report: &Report) -> String {
     let results = Results {
         score: report.score,
+        execution_time: report.seconds,
         output: summary(report),
-        output_format: "text",
-        test_output_format: "text",
+        output_format: "md",
+        test_output_format: "md",
         test_name_format: "text",
         tests: report
             .exercises
@@ -85,16 +101,18 @@ fn test(exercise: &ExerciseReport, check: &CheckReport, not_run: Option<&str>) -
         score: check.score,
         max_score: check.max_score,
         status: if passed { "passed" } else { "failed" },
-        output: match not_run {
+        output: fence(&match not_run {
             Some(why) => why.to_owned(),
             None if passed => String::new(),
             None => message_and_hint(check),
-        },
+        }),
+        output_format: "md",
         visibility: if check.hidden {
             "after_published"
         } else {
             "visible"
         },
+        execution_time: check.seconds,
     }
 }
 
@@ -105,7 +123,23 @@ fn summary(report: &Report) -> String {
         .exercises
         .iter()
         .filter(|e| !e.message.is_empty())
-        .map(|e| format!("{}: {}\n{}", e.id, e.status.as_str(), e.message))
+        .map(|e| {
+            format!(
+                "**{}: {}**\n\n{}",
+                e.id,
+                e.status.as_str(),
+                fence(&e.message)
+            )
+        })
         .collect::<Vec<_>>()
-        .join("\n\n")
+        .join("\n")
+}
+
+/// `text` in a code fence nothing inside can close; empty stays empty.
+fn fence(text: &str) -> String {
+    let mut out = String::new();
+    if !text.is_empty() {
+        super::markdown::fenced(&mut out, "", text);
+    }
+    out
 }

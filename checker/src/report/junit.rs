@@ -1,6 +1,8 @@
 //! `--format junit`: JUnit XML for CI systems (GitLab, Jenkins, GitHub test
 //! reporters), written with `quick-junit`.
 
+use std::time::Duration;
+
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 
 use super::wording::{message_and_hint, not_run, points};
@@ -22,7 +24,10 @@ use crate::check::Status;
 ///   the message then the hint as the text).
 ///
 /// A hidden check's message and hint are already empty in the report, so its
-/// failure carries no text at all.
+/// failure carries only a `message` saying it is withheld.
+///
+/// Every suite and case has a `time` (wall-clock seconds as the grader saw
+/// them); the `build` case's is 0, as one build serves every exercise.
 ///
 /// An exercise that was never run reports every check as `<skipped>` with
 /// why in `message`. For `compile_error` the suite also gets a test case
@@ -33,6 +38,7 @@ use crate::check::Status;
 /// crash summary) goes into the suite's `<system-err>`.
 pub fn render_junit(report: &Report) -> String {
     let mut junit = quick_junit::Report::new("checker");
+    junit.set_time(seconds(report.seconds));
     junit.add_test_suites(report.exercises.iter().map(suite));
     let mut text = junit.to_string().expect("JUnit reports serialise");
     if !text.ends_with('\n') {
@@ -43,6 +49,7 @@ pub fn render_junit(report: &Report) -> String {
 
 fn suite(exercise: &ExerciseReport) -> TestSuite {
     let mut suite = TestSuite::new(exercise.id.as_str());
+    suite.set_time(seconds(exercise.seconds));
     suite.add_properties([
         Property::new("score", points(exercise.score)),
         Property::new("max_score", points(exercise.max_score)),
@@ -56,6 +63,8 @@ fn suite(exercise: &ExerciseReport) -> TestSuite {
         status.set_description(exercise.message.as_str());
         let mut build = TestCase::new("build", status);
         build.set_classname(exercise.id.as_str());
+        // The build is shared by every exercise; its time is the report's.
+        build.set_time(Duration::ZERO);
         suite.add_test_case(build);
     }
     let not_run = not_run(exercise);
@@ -70,6 +79,7 @@ fn suite(exercise: &ExerciseReport) -> TestSuite {
         };
         let mut case = TestCase::new(check.id.as_str(), status);
         case.set_classname(exercise.id.as_str());
+        case.set_time(seconds(check.seconds));
         suite.add_test_case(case);
     }
     if not_run.is_none() && !exercise.message.is_empty() {
@@ -90,6 +100,13 @@ fn check_status(check: &CheckReport) -> TestCaseStatus {
     }
     if !check.message.is_empty() {
         status.set_message(one_line(&check.message));
+    } else if check.status != Status::Skipped {
+        // Readers show `message` as the failure's title: never leave it blank.
+        status.set_message(if check.hidden {
+            format!("{} (a hidden check: its message is withheld)", check.status)
+        } else {
+            check.status.to_string()
+        });
     }
     // A skip's reason is all in `message` unless there is a hint.
     if check.status != Status::Skipped || !check.hint.is_empty() {
@@ -99,6 +116,11 @@ fn check_status(check: &CheckReport) -> TestCaseStatus {
         }
     }
     status
+}
+
+/// A report's seconds as a duration (0 for anything not a time).
+fn seconds(seconds: f64) -> Duration {
+    Duration::try_from_secs_f64(seconds).unwrap_or_default()
 }
 
 /// XML readers turn an attribute's line breaks into spaces anyway; doing it

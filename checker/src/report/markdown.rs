@@ -101,7 +101,7 @@ fn icon(status: ExerciseStatus) -> &'static str {
 
 /// `text` in a ```` ```text ```` fence long enough that nothing inside can
 /// close it, every line indented by `indent` (to sit in a list item).
-fn fenced(out: &mut String, indent: &str, text: &str) {
+pub(super) fn fenced(out: &mut String, indent: &str, text: &str) {
     let fence = "`".repeat(longest_run(text, '`').max(2) + 1);
     let _ = writeln!(out, "{indent}{fence}text");
     for line in text.lines() {

@@ -1,6 +1,8 @@
 //! The grading report: one data model, rendered by every format.
 //! Checks never print; reporters read this.
 
+pub mod classroom;
+pub mod github;
 mod gradescope;
 mod human;
 mod json;
@@ -8,11 +10,65 @@ mod junit;
 mod markdown;
 mod wording;
 
+pub use classroom::render_classroom;
 pub use gradescope::render_gradescope;
 pub use human::render_human;
 pub use json::render_json;
 pub use junit::render_junit;
 pub use markdown::render_markdown;
+
+/// A way to render a [`Report`]: every one renders the same data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Format {
+    /// Text for a terminal.
+    Human,
+    /// The report as SPEC.md defines it.
+    Json,
+    /// JUnit XML for CI test reporters.
+    Junit,
+    /// Gradescope's results.json.
+    Gradescope,
+    /// GitHub-flavoured Markdown for $GITHUB_STEP_SUMMARY or a PR comment.
+    Markdown,
+    /// GitHub Classroom's grader result (base64 JSON for the reporter action).
+    Classroom,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 6] = [
+        Format::Human,
+        Format::Json,
+        Format::Junit,
+        Format::Gradescope,
+        Format::Markdown,
+        Format::Classroom,
+    ];
+
+    /// The report in this format. `human` is coloured as `colored` is set.
+    pub fn render(self, report: &Report) -> String {
+        match self {
+            Format::Human => render_human(report),
+            Format::Json => render_json(report),
+            Format::Junit => render_junit(report),
+            Format::Gradescope => render_gradescope(report),
+            Format::Markdown => render_markdown(report),
+            Format::Classroom => classroom::render_classroom(report),
+        }
+    }
+
+    /// The file a class grading writes this format to, per student.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Human => "report.txt",
+            Format::Json => "report.json",
+            Format::Junit => "junit.xml",
+            Format::Gradescope => "results.json",
+            Format::Markdown => "report.md",
+            Format::Classroom => "classroom.txt",
+        }
+    }
+}
 
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +89,9 @@ pub struct Report {
     pub max_score: f64,
     /// One entry per graded exercise, in course order.
     pub exercises: Vec<ExerciseReport>,
+    /// Wall-clock seconds the whole grading took, build included.
+    #[serde(default)]
+    pub seconds: f64,
     /// The isolation the submission's build and checks ran under.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<SandboxInfo>,
@@ -46,6 +105,7 @@ impl Report {
             score: exercises.iter().map(|e| e.score).sum(),
             max_score: exercises.iter().map(|e| e.max_score).sum(),
             exercises,
+            seconds: 0.0,
             sandbox: None,
         }
     }
@@ -112,6 +172,10 @@ pub struct ExerciseReport {
     pub message: String,
     /// Every check, in the course's order.
     pub checks: Vec<CheckReport>,
+    /// Wall-clock seconds its checks took to run, reruns included (0 when
+    /// none ran).
+    #[serde(default)]
+    pub seconds: f64,
 }
 
 impl ExerciseReport {
@@ -126,6 +190,7 @@ impl ExerciseReport {
             id: id.to_owned(),
             score: checks.iter().map(|c| c.score).sum(),
             max_score: checks.iter().map(|c| c.max_score).sum(),
+            seconds: checks.iter().map(|c| c.seconds).sum(),
             status,
             message,
             checks,
@@ -153,4 +218,7 @@ pub struct CheckReport {
     /// Hidden checks show only pass or fail.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
+    /// Wall-clock seconds it took, as the grader saw it (0 when not run).
+    #[serde(default)]
+    pub seconds: f64,
 }

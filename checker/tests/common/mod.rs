@@ -168,3 +168,38 @@ pub fn all_exercises() -> Vec<&'static str> {
         .map(|(d, _)| *d)
         .collect()
 }
+
+/// The Python with the external validators (`.ci/run` installs them:
+/// tests/validators/requirements.txt into `target/validators`), or
+/// `$COURSE_VALIDATORS_PYTHON`.
+pub fn validators_python() -> PathBuf {
+    let python = std::env::var_os("COURSE_VALIDATORS_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/validators/bin/python"));
+    assert!(
+        python.exists(),
+        "{} is missing: the tests check reports with real validators; install them with\n  \
+         python3 -m venv target/validators && target/validators/bin/pip install -r \
+         tests/validators/requirements.txt\n(.ci/run does)",
+        python.display()
+    );
+    python
+}
+
+/// Runs `tests/validators/validate.py KIND FILES...` and returns what it
+/// printed, panicking with its findings when a file is invalid.
+pub fn validate(kind: &str, files: &[&Path]) -> String {
+    let output = Command::new(validators_python())
+        .arg(root().join("tests/validators/validate.py"))
+        .arg(kind)
+        .args(files)
+        .output()
+        .expect("failed to run the validators");
+    let said = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{kind} validation failed:\n{said}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    said
+}

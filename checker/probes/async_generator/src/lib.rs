@@ -8,9 +8,22 @@ use probe_core::{ASYNC_GENERATOR, Item, Plan, StreamRecord, sig};
 
 /// Same contract as the exercise: ten values, each delivered 1 s after it is
 /// requested. Every request and delivery is recorded.
+const NAME: &str = "async_generator::async_generator";
+
+/// The student's crate, where the probe is built with it.
+#[cfg(feature = "own-crate")]
+fn linked() -> BoxStream<'static, f64> {
+    async_generator::async_generator().boxed()
+}
+
+#[cfg(not(feature = "own-crate"))]
+fn linked() -> BoxStream<'static, f64> {
+    probe_core::unlinked(NAME)
+}
+
 pub fn async_generator() -> BoxStream<'static, f64> {
     let Some(session) = probe_core::current() else {
-        return async_generator::async_generator().boxed();
+        return probe_core::default_own::<sig::AsyncGenerator>(NAME).unwrap_or(linked)();
     };
     let index = session.record(
         ASYNC_GENERATOR,
@@ -24,11 +37,7 @@ pub fn async_generator() -> BoxStream<'static, f64> {
     });
     match plan {
         Plan::Own => {
-            let own = session.own::<sig::AsyncGenerator>("async_generator::async_generator");
-            let inner = match own {
-                Some(own) => own(),
-                None => async_generator::async_generator().boxed(),
-            };
+            let inner = session.own::<sig::AsyncGenerator>(NAME).unwrap_or(linked)();
             stream::unfold((inner, session), move |(mut inner, session)| async move {
                 let requested = session.now();
                 match inner.next().await {

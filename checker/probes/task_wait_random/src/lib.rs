@@ -9,15 +9,28 @@ use tokio::task::JoinHandle;
 /// Same contract as the exercise: spawns a task that waits a random delay in
 /// `[0, max_delay]`. The call is recorded when it spawns and when the task
 /// finishes, whether or not anyone awaits the handle.
+const NAME: &str = "task_wait_random::task_wait_random";
+
+/// The student's crate, where the probe is built with it.
+#[cfg(feature = "own-crate")]
+fn linked(max_delay: Duration) -> JoinHandle<Duration> {
+    task_wait_random::task_wait_random(max_delay)
+}
+
+#[cfg(not(feature = "own-crate"))]
+fn linked(_: Duration) -> JoinHandle<Duration> {
+    probe_core::unlinked(NAME)
+}
+
 pub fn task_wait_random(max_delay: Duration) -> JoinHandle<Duration> {
     let Some(session) = probe_core::current() else {
-        return task_wait_random::task_wait_random(max_delay);
+        return probe_core::default_own::<sig::TaskWaitRandom>(NAME).unwrap_or(linked)(max_delay);
     };
     let call = session.begin(TASK_WAIT_RANDOM, max_delay);
     match session.plan(TASK_WAIT_RANDOM, |s| s.fallback_wait(max_delay)) {
         Plan::Own => {
-            let own = session.own::<sig::TaskWaitRandom>("task_wait_random::task_wait_random");
-            let inner = own.unwrap_or(task_wait_random::task_wait_random)(max_delay);
+            let own = session.own::<sig::TaskWaitRandom>(NAME);
+            let inner = own.unwrap_or(linked)(max_delay);
             tokio::spawn(async move {
                 match inner.await {
                     Ok(delay) => {

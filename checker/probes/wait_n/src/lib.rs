@@ -5,11 +5,27 @@ use std::time::Duration;
 
 use probe_core::{Plan, WAIT_N, sig};
 
+const NAME: &str = "wait_n::wait_n";
+
+/// The student's crate, where the probe is built with it.
+#[cfg(feature = "own-crate")]
+async fn linked(n: usize, max_delay: Duration) -> Vec<Duration> {
+    wait_n::wait_n(n, max_delay).await
+}
+
+#[cfg(not(feature = "own-crate"))]
+async fn linked(_: usize, _: Duration) -> Vec<Duration> {
+    probe_core::unlinked(NAME)
+}
+
 /// Same contract as the exercise. Scripted, it takes the scripted time and
 /// returns the scripted delays in ascending order.
 pub async fn wait_n(n: usize, max_delay: Duration) -> Vec<Duration> {
     let Some(session) = probe_core::current() else {
-        return wait_n::wait_n(n, max_delay).await;
+        return match probe_core::default_own::<sig::WaitN>(NAME) {
+            Some(own) => own(n, max_delay).await,
+            None => linked(n, max_delay).await,
+        };
     };
     let call = session.begin(WAIT_N, (n, max_delay));
     let plan = session.plan(WAIT_N, |s| {
@@ -19,9 +35,9 @@ pub async fn wait_n(n: usize, max_delay: Duration) -> Vec<Duration> {
         (delays.iter().copied().max().unwrap_or_default(), delays)
     });
     let delays = match plan {
-        Plan::Own => match session.own::<sig::WaitN>("wait_n::wait_n") {
+        Plan::Own => match session.own::<sig::WaitN>(NAME) {
             Some(own) => own(n, max_delay).await,
-            None => wait_n::wait_n(n, max_delay).await,
+            None => linked(n, max_delay).await,
         },
         Plan::Scripted((took, mut delays)) => {
             tokio::time::sleep(took).await;
