@@ -28,7 +28,10 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 change() { for f in "$sub"/exercises/*/src/lib.rs; do echo "// run $1 $(date +%s%N)" >> "$f"; done; }
 # grade MODE CACHE: one grading, its report in $work/last.json
-grade() { CHECKER_CACHE_DIR="$2" "$checker" grade --sandbox "$1" --submission "$sub" --format json 2>/dev/null > "$work/last.json"; }
+# Every exercise named, so the course's quizzes (unanswered here) stay out.
+only=()
+for dir in solutions/*/; do only+=(--exercise "$(basename "$dir")"); done
+grade() { CHECKER_CACHE_DIR="$2" "$checker" grade --sandbox "$1" --submission "$sub" "${only[@]}" --format json 2>/dev/null > "$work/last.json"; }
 full_marks() {
   score=$(grep -m1 '"score"' "$work/last.json" | tr -dc '0-9.')
   max=$(grep -m1 '"max_score"' "$work/last.json" | tr -dc '0-9.')

@@ -26,7 +26,7 @@ pub const SANDBOX: i32 = 7;
 pub fn for_error(err: &GradeError) -> i32 {
     match err {
         GradeError::Submission { .. } | GradeError::UnknownExercise(_) => USAGE,
-        GradeError::Course { .. } | GradeError::Config(_) => COURSE,
+        GradeError::Course { .. } | GradeError::Config(_) | GradeError::Quiz(_) => COURSE,
         GradeError::Toolchain(_) => TOOLCHAIN,
         GradeError::Cache { .. } => IO,
         GradeError::CourseBuild(_) => INTERNAL,
@@ -39,7 +39,7 @@ pub const HELP: &str = "\
 Exit status:
   0  grading ran (whatever the score)
   2  bad arguments, unknown exercise, or no such submission directory
-  3  the course could not be read, or a checks.yaml is invalid
+  3  the course could not be read, or a checks.yaml or quiz file is invalid
   4  cargo could not be run
   5  the build cache could not be prepared, or --out could not be written
   6  the course's own code did not build (a course bug, not the submission's)

@@ -122,6 +122,17 @@ pub fn export_copy(course: &Path, out: &Path, copy: Copy) -> Result<usize, Expor
         &read(Path::new("checker/Cargo.toml"))?,
     )?;
 
+    // Quizzes, without anyone's answers.
+    for file in files_under(&course.join(crate::quiz::DIR)) {
+        let rel = file
+            .strip_prefix(course)
+            .expect("under the course")
+            .to_path_buf();
+        if !rel.to_string_lossy().ends_with(".answers.yaml") {
+            write(&rel, &read(&rel)?)?;
+        }
+    }
+
     // Exercises: everything but hidden checks.
     for file in files_under(&course.join("exercises")) {
         let rel = file

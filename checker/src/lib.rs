@@ -40,6 +40,8 @@ pub mod export;
 pub mod files;
 pub mod grade;
 mod manifest;
+pub mod progress;
+pub mod quiz;
 pub mod report;
 pub mod sandbox;
 pub mod scaffold;

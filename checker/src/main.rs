@@ -54,6 +54,28 @@ enum Command {
         #[command(flatten)]
         course: CourseArg,
     },
+    /// Where you stand: every exercise, what it teaches, its state (not
+    /// started, failing k of n checks, done) and points, from your last
+    /// `cargo test -p` of each.
+    List {
+        #[command(flatten)]
+        course: CourseArg,
+    },
+    /// Answer a quiz (the lessons' questions, for Rust): asked one by one
+    /// with feedback, the answers saved to quizzes/NAME.answers.yaml, which
+    /// `checker grade` grades. Without NAME, lists the quizzes.
+    Quiz {
+        /// The quiz, e.g. mastering-1.
+        name: Option<String>,
+        /// Grade this answers file instead of asking (`question-id: b`, one a line).
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+        /// Where the answers given are saved [default: quizzes/NAME.answers.yaml in the course].
+        #[arg(long, value_name = "FILE", conflicts_with = "answers")]
+        save: Option<PathBuf>,
+        #[command(flatten)]
+        course: CourseArg,
+    },
     /// Write what a course needs to be graded elsewhere (see `init --help`).
     Init {
         #[command(subcommand)]
@@ -255,6 +277,16 @@ fn main() -> ExitCode {
             }
         }
         Command::Launch { spec } => checker::sandbox::launch::main(&spec),
+        Command::List { course } => {
+            print!("{}", checker::progress::list(&course.path()));
+            code(exit_code::OK)
+        }
+        Command::Quiz {
+            name,
+            answers,
+            save,
+            course,
+        } => quiz_command(&course.path(), name, answers, save),
         Command::Init {
             what:
                 InitCommand::GithubClassroom {
@@ -447,6 +479,97 @@ fn class_command(args: &GradeArgs, options: Options, class: &Path, out_dir: &Pat
                 class::ClassError::Class { .. } => exit_code::USAGE,
                 class::ClassError::Out { .. } => exit_code::IO,
             })
+        }
+    }
+}
+
+/// `checker quiz [NAME] [--answers FILE | --save FILE]`.
+fn quiz_command(
+    course: &Path,
+    name: Option<String>,
+    answers: Option<PathBuf>,
+    save: Option<PathBuf>,
+) -> ExitCode {
+    use checker::quiz;
+    let quizzes = match quiz::load_all(course) {
+        Ok(quizzes) => quizzes,
+        Err(errors) => {
+            for error in errors {
+                eprintln!("error: {error}");
+            }
+            return code(exit_code::COURSE);
+        }
+    };
+    let Some(name) = name else {
+        for q in &quizzes {
+            let saved = course.join(quiz::answers_path(&q.id)).exists();
+            println!(
+                "{:<14} {:>2} questions  {}{}",
+                q.id,
+                q.questions.len(),
+                q.title,
+                if saved { "  (answered)" } else { "" }
+            );
+        }
+        println!("answer one with `checker quiz NAME`");
+        return code(exit_code::OK);
+    };
+    let Some(quiz) = quizzes.iter().find(|q| q.id == name) else {
+        let ids: Vec<&str> = quizzes.iter().map(|q| q.id.as_str()).collect();
+        eprintln!(
+            "error: no quiz {name:?}\nhint: the quizzes are {}",
+            ids.join(", ")
+        );
+        return code(exit_code::USAGE);
+    };
+    if let Some(file) = answers {
+        let parsed = std::fs::read_to_string(&file)
+            .map_err(|e| e.to_string())
+            .and_then(|text| quiz::parse_answers(&text));
+        return match parsed {
+            Ok(given) => {
+                print!("{}", quiz::render_marks(quiz, &given));
+                code(exit_code::OK)
+            }
+            Err(err) => {
+                eprintln!("error: {}: {err}", file.display());
+                code(exit_code::USAGE)
+            }
+        };
+    }
+    let path = save.unwrap_or_else(|| course.join(quiz::answers_path(&quiz.id)));
+    let earlier = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| quiz::parse_answers(&t).ok())
+        .unwrap_or_default();
+    let stdin = std::io::stdin();
+    let echo = !stdin.is_terminal();
+    let asked = quiz::ask(
+        quiz,
+        &earlier,
+        &mut stdin.lock(),
+        &mut std::io::stdout(),
+        echo,
+    );
+    let given = match asked {
+        Ok(given) => given,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return code(exit_code::IO);
+        }
+    };
+    print!("{}", quiz::render_marks(quiz, &given));
+    match checker::files::write_atomically(&path, quiz::render_answers(quiz, &given)) {
+        Ok(()) => {
+            println!("answers saved to {}", path.display());
+            code(exit_code::OK)
+        }
+        Err(err) => {
+            eprintln!(
+                "error: failed to save the answers to {}: {err}",
+                path.display()
+            );
+            code(exit_code::IO)
         }
     }
 }

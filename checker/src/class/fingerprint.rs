@@ -21,7 +21,7 @@ pub(crate) fn course_key(options: &Options) -> String {
     for top in ["Cargo.toml", "Cargo.lock"] {
         file(&mut hash, course, &course.join(top));
     }
-    for tree in ["exercises", "checker", "services"] {
+    for tree in ["exercises", "checker", "services", crate::quiz::DIR] {
         for path in crate::files::files_under(&course.join(tree)) {
             file(&mut hash, course, &path);
         }
@@ -34,12 +34,16 @@ pub(crate) fn course_key(options: &Options) -> String {
     hex(hash)
 }
 
-/// The key of one submission: the course's, and exactly what
-/// [`intake`] takes from it (so a change anywhere else, a `target/` or a
+/// The key of one submission: the course's, its answers to `quizzes`, and
+/// exactly what [`intake`] takes from it (so a change anywhere else, a `target/` or a
 /// README, does not regrade it).
-pub(crate) fn submission_key(course_key: &str, submission: &Path) -> String {
+pub(crate) fn submission_key(course_key: &str, submission: &Path, quizzes: &[String]) -> String {
     let mut hash = Sha256::new();
     field(&mut hash, course_key.as_bytes());
+    for quiz in quizzes {
+        let answers = crate::quiz::submitted_answers(submission, quiz);
+        field(&mut hash, format!("{quiz} {answers:?}").as_bytes());
+    }
     for (exercise, _) in EXERCISES {
         field(&mut hash, exercise.as_bytes());
         match intake(submission, exercise, None) {
@@ -100,19 +104,19 @@ mod tests {
     fn only_what_grading_reads_changes_a_submission_key() {
         let lib = "exercises/00_wait_random/src/lib.rs";
         let a = submission(&[(lib, "pub fn a() {}")]);
-        let key = submission_key("course", a.path());
-        assert_eq!(key, submission_key("course", a.path()), "stable");
+        let key = submission_key("course", a.path(), &[]);
+        assert_eq!(key, submission_key("course", a.path(), &[]), "stable");
 
         std::fs::write(a.path().join("README.md"), "notes").unwrap();
         std::fs::create_dir_all(a.path().join("target")).unwrap();
-        assert_eq!(key, submission_key("course", a.path()), "not read");
+        assert_eq!(key, submission_key("course", a.path(), &[]), "not read");
 
         std::fs::write(a.path().join(lib), "pub fn b() {}").unwrap();
-        assert_ne!(key, submission_key("course", a.path()), "a source");
-        let changed = submission_key("course", a.path());
+        assert_ne!(key, submission_key("course", a.path(), &[]), "a source");
+        let changed = submission_key("course", a.path(), &[]);
         assert_ne!(
             changed,
-            submission_key("other course", a.path()),
+            submission_key("other course", a.path(), &[]),
             "the course"
         );
     }

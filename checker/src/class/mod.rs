@@ -118,6 +118,7 @@ pub fn grade_class(options: &ClassOptions, progress: &dyn Progress) -> Result<Cl
         source,
     })?;
     let course_key = fingerprint::course_key(&options.grade);
+    let quizzes = quiz_ids(&options.grade);
     let mut formats = vec![Format::Json];
     formats.extend(options.formats.iter().filter(|f| **f != Format::Json));
     formats.dedup();
@@ -141,7 +142,7 @@ pub fn grade_class(options: &ClassOptions, progress: &dyn Progress) -> Result<Cl
                         break;
                     };
                     let dir = students_dir.join(name);
-                    let key = fingerprint::submission_key(&course_key, path);
+                    let key = fingerprint::submission_key(&course_key, path, &quizzes);
                     let graded = match reuse(&dir, name, &key) {
                         Some(graded) => graded,
                         None => {
@@ -161,7 +162,7 @@ pub fn grade_class(options: &ClassOptions, progress: &dyn Progress) -> Result<Cl
                     all.insert(name.clone(), graded);
                     // Kept current as students finish, so a killed run
                     // leaves a gradebook of everyone graded so far.
-                    let book = write_gradebook(&options.out_dir, &options.grade, &all);
+                    let book = write_gradebook(&options.out_dir, &options.grade, &quizzes, &all);
                     drop(all);
                     if let Err(err) = written.and(book) {
                         *fatal.lock().unwrap() = Some(err);
@@ -313,22 +314,36 @@ fn render(format: Format, report: &Report) -> String {
     format.render(report)
 }
 
+/// The course's quizzes a grading includes (all, unless `--exercise`
+/// limits it); a broken quiz file stops the first grading, which says why.
+fn quiz_ids(options: &Options) -> Vec<String> {
+    if !options.exercises.is_empty() {
+        return Vec::new();
+    }
+    crate::quiz::load_all(&options.course)
+        .map(|quizzes| quizzes.into_iter().map(|q| q.id).collect())
+        .unwrap_or_default()
+}
+
 fn write_gradebook(
     out_dir: &Path,
     options: &Options,
+    quizzes: &[String],
     students: &BTreeMap<String, Graded>,
 ) -> Result<(), ClassError> {
-    let exercises: Vec<&str> = if options.exercises.is_empty() {
+    let mut columns: Vec<String> = if options.exercises.is_empty() {
         crate::exercises::EXERCISES
             .iter()
-            .map(|(d, _)| *d)
+            .map(|(d, _)| (*d).to_owned())
             .collect()
     } else {
-        let mut chosen: Vec<&str> = options.exercises.iter().map(String::as_str).collect();
+        let mut chosen = options.exercises.clone();
         chosen.sort();
         chosen.dedup();
         chosen
     };
+    columns.extend(quizzes.iter().map(|q| format!("quiz:{q}")));
+    let exercises: Vec<&str> = columns.iter().map(String::as_str).collect();
     let rows: Vec<gradebook::Row> = students
         .values()
         .map(|g| gradebook::Row {

@@ -83,6 +83,9 @@ pub enum GradeError {
     /// The course's own code did not build: nothing a submission did.
     #[error("failed to build the course's checker (not the submission's fault):\n{0}")]
     CourseBuild(String),
+    /// A quiz file of the course is invalid.
+    #[error("failed to read the course's quizzes:\n{}", .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Quiz(Vec<crate::quiz::QuizError>),
     /// No working sandbox, and `--sandbox none` was not given.
     #[error(transparent)]
     Sandbox(#[from] SandboxError),
@@ -276,6 +279,12 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
     if !config_errors.is_empty() {
         return Err(GradeError::Config(config_errors));
     }
+    // Quizzes are graded with the whole course, not with `--exercise`.
+    let quizzes = if options.exercises.is_empty() {
+        crate::quiz::load_all(course).map_err(GradeError::Quiz)?
+    } else {
+        Vec::new()
+    };
 
     // Intake every exercise: later ones run through earlier ones.
     let mut stubs = BTreeMap::new();
@@ -358,7 +367,13 @@ pub fn grade(options: &Options) -> Result<Report, GradeError> {
             });
         }
     });
-    let exercises: Vec<ExerciseReport> = reports.into_inner().unwrap().into_values().collect();
+    let mut exercises: Vec<ExerciseReport> = reports.into_inner().unwrap().into_values().collect();
+    exercises.extend(quizzes.iter().map(|quiz| {
+        crate::quiz::report_for(
+            quiz,
+            crate::quiz::submitted_answers(&options.submission, &quiz.id),
+        )
+    }));
     let mut report = Report::new(exercises);
     report.seconds = started.elapsed().as_secs_f64();
     let mut info = sandbox.info();

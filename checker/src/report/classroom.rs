@@ -16,7 +16,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use super::wording::{message_and_hint, not_run};
-use super::{CheckReport, ExerciseReport, ExerciseStatus, Report};
+use super::{CheckReport, ExerciseReport, ExerciseStatus, Kind, Report};
 use crate::check::Status;
 
 /// The reporter gets the result through one environment variable, and
@@ -130,8 +130,14 @@ fn test(exercise: &ExerciseReport, check: &CheckReport, cap: usize) -> Test {
         } else {
             crate::grade::trim_text(&message, cap)
         },
-        test_code: format!("cargo test -p {krate} -- --exact {}", check.id),
-        filename: format!("exercises/{}/src/lib.rs", exercise.id),
+        test_code: match exercise.kind {
+            Kind::Exercise => format!("cargo test -p {krate} -- --exact {}", check.id),
+            Kind::Quiz => format!(
+                "cargo run -p checker -- quiz {}",
+                exercise.id.trim_start_matches("quiz:")
+            ),
+        },
+        filename: exercise.student_file(),
         line_no: 0,
         duration: (check.seconds * 1000.0).round() as u64,
     }

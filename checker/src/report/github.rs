@@ -38,7 +38,7 @@ pub fn escape_property(text: &str) -> String {
 pub fn annotations(report: &Report) -> String {
     let mut all: Vec<(String, String, String)> = Vec::new();
     for exercise in &report.exercises {
-        let file = format!("exercises/{}/src/lib.rs", exercise.id);
+        let file = exercise.student_file();
         if exercise.status == ExerciseStatus::CompileError {
             let first = exercise.message.lines().next().unwrap_or_default();
             all.push((

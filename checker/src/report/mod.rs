@@ -9,6 +9,7 @@ mod json;
 mod junit;
 mod markdown;
 mod wording;
+pub(crate) use wording::points;
 
 pub use classroom::render_classroom;
 pub use gradescope::render_gradescope;
@@ -87,7 +88,7 @@ pub struct Report {
     pub score: f64,
     /// Points available.
     pub max_score: f64,
-    /// One entry per graded exercise, in course order.
+    /// One entry per graded exercise, in course order, then one per quiz.
     pub exercises: Vec<ExerciseReport>,
     /// Wall-clock seconds the whole grading took, build included.
     #[serde(default)]
@@ -157,11 +158,31 @@ impl ExerciseStatus {
     }
 }
 
-/// One exercise's result.
+/// What a report entry grades.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A course exercise: `01_wait_n`.
+    #[default]
+    Exercise,
+    /// A quiz (`quizzes/NAME.yaml`): `quiz:NAME`, one check per question.
+    Quiz,
+}
+
+impl Kind {
+    fn is_exercise(&self) -> bool {
+        *self == Kind::Exercise
+    }
+}
+
+/// One exercise's result (or a quiz's, with `kind: quiz`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExerciseReport {
-    /// `01_wait_n`.
+    /// `01_wait_n`, or `quiz:mastering-1`.
     pub id: String,
+    /// An exercise, or a quiz; written only for a quiz.
+    #[serde(default, skip_serializing_if = "Kind::is_exercise")]
+    pub kind: Kind,
     /// Points earned.
     pub score: f64,
     /// Points available.
@@ -179,6 +200,15 @@ pub struct ExerciseReport {
 }
 
 impl ExerciseReport {
+    /// The file the student edits for it: `exercises/01_wait_n/src/lib.rs`,
+    /// or a quiz's answers file.
+    pub fn student_file(&self) -> String {
+        match self.kind {
+            Kind::Exercise => format!("exercises/{}/src/lib.rs", self.id),
+            Kind::Quiz => crate::quiz::answers_path(self.id.trim_start_matches("quiz:")),
+        }
+    }
+
     /// Totals the checks.
     pub fn new(
         id: &str,
@@ -188,6 +218,7 @@ impl ExerciseReport {
     ) -> Self {
         ExerciseReport {
             id: id.to_owned(),
+            kind: Kind::Exercise,
             score: checks.iter().map(|c| c.score).sum(),
             max_score: checks.iter().map(|c| c.max_score).sum(),
             seconds: checks.iter().map(|c| c.seconds).sum(),

@@ -107,6 +107,14 @@ pub fn verify(course: &Path, rounds: usize) -> Result<Verification, VerifyError>
         Vec::new()
     };
     problems.extend(analyze(&judged));
+    if let Err(errors) = crate::quiz::load_all(course) {
+        problems.extend(errors.into_iter().map(|error| Problem {
+            rule: Rule::Layout,
+            exercise: error.file.clone(),
+            what: error.to_string(),
+            fix: "fix the quiz file (its format: the docs of checker::quiz)".into(),
+        }));
+    }
     problems.sort();
     problems.dedup();
     Ok(Verification { problems, judged })

@@ -83,17 +83,20 @@ pub fn grade_with(dir: &Path, exercises: &[&str], args: &[&str], env: &[(&str, &
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let start = Instant::now();
-    let mut child = command.spawn().expect("failed to start checker");
+    let child = command.spawn().expect("failed to start checker");
     let pid = child.id();
-    let output = loop {
-        if child.try_wait().unwrap().is_some() {
-            break child.wait_with_output().unwrap();
-        }
-        if start.elapsed() > HANG {
-            let _ = child.kill();
+    // Read the pipes while it runs: a report larger than a pipe's buffer
+    // would otherwise block the grader on its own output.
+    let (sent, output) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sent.send(child.wait_with_output());
+    });
+    let output = match output.recv_timeout(HANG) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
             panic!("checker grade hung on {}", dir.display());
         }
-        std::thread::sleep(Duration::from_millis(20));
     };
     let elapsed = start.elapsed();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -141,9 +144,22 @@ pub fn grade(dir: &Path, exercises: &[&str]) -> Report {
 
 /// A submission in a temporary directory holding, for each exercise named,
 /// the course file `from/<exercise>/src/lib.rs` (`from` is `solutions` or
-/// `exercises`).
+/// `exercises`); from `solutions`, also every quiz answered with its key,
+/// so the reference submission scores full marks.
 pub fn submission_of(from: &str, exercises: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
+    if from == "solutions" {
+        std::fs::create_dir_all(dir.path().join(checker::quiz::DIR)).unwrap();
+        for quiz in checker::quiz::load_all(&root()).unwrap() {
+            let key = quiz
+                .questions
+                .iter()
+                .map(|q| (q.id.clone(), q.key()))
+                .collect();
+            let path = dir.path().join(checker::quiz::answers_path(&quiz.id));
+            std::fs::write(path, checker::quiz::render_answers(&quiz, &key)).unwrap();
+        }
+    }
     for exercise in exercises {
         let to = dir.path().join("exercises").join(exercise).join("src");
         std::fs::create_dir_all(&to).unwrap();
