@@ -81,18 +81,23 @@ pub(crate) fn call_sync<T>(site: Site, f: impl FnOnce() -> T) -> Result<T, Failu
     std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panicked(site, payload))
 }
 
-/// The failure a panic at `site` is, classified once, here: `todo!()` and
-/// `unimplemented!()` are told apart from other panics by std's own
-/// messages for them (their documented output), and the exercise the
-/// location lies in is looked up in the course's list.
-pub(crate) fn panicked(site: Site, payload: Box<dyn std::any::Any + Send>) -> Failure {
-    let message = if let Some(s) = payload.downcast_ref::<&str>() {
+/// What a panic said: its `&str` or `String` payload.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_owned()
     } else if let Some(s) = payload.downcast_ref::<String>() {
         s.clone()
     } else {
         "a panic with a non-text payload".to_owned()
-    };
+    }
+}
+
+/// The failure a panic at `site` is, classified once, here: `todo!()` and
+/// `unimplemented!()` are told apart from other panics by std's own
+/// messages for them (their documented output), and the exercise the
+/// location lies in is looked up in the course's list.
+pub(crate) fn panicked(site: Site, payload: Box<dyn std::any::Any + Send>) -> Failure {
+    let message = panic_message(&*payload);
     let location = take_panic_location();
     let unimplemented = ["not yet implemented", "not implemented"]
         .iter()

@@ -111,6 +111,8 @@ pub enum ClassError {
 /// Grades every submission of the class; see the module docs.
 pub fn grade_class(options: &ClassOptions, progress: &dyn Progress) -> Result<Class, ClassError> {
     let started = Instant::now();
+    // Reports are files: never coloured, decided once for every thread.
+    colored::control::set_override(false);
     let submissions = list(&options.class)?;
     let students_dir = options.out_dir.join("students");
     std::fs::create_dir_all(&students_dir).map_err(|source| ClassError::Out {
@@ -249,7 +251,7 @@ fn grade_one(template: &Options, student: &str, path: &Path) -> Result<Graded, G
         Ok(Err(err)) => return Err(err),
         Err(panic) => Err(format!(
             "the grader failed on this submission (a bug in the grader, please report it): {}",
-            panic_text(&*panic)
+            crate::scenario::panic_message(&*panic)
         )),
     };
     Ok(Graded {
@@ -258,17 +260,6 @@ fn grade_one(template: &Options, student: &str, path: &Path) -> Result<Graded, G
         seconds: started.elapsed().as_secs_f64(),
         reused: false,
     })
-}
-
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    match (
-        payload.downcast_ref::<&str>(),
-        payload.downcast_ref::<String>(),
-    ) {
-        (Some(text), _) => (*text).to_owned(),
-        (_, Some(text)) => text.clone(),
-        _ => "a panic without a message".to_owned(),
-    }
 }
 
 /// The student's reports, then the fingerprint: present only when the
@@ -290,7 +281,7 @@ fn write_student(
                 if graded.reused && path.exists() {
                     continue;
                 }
-                write_atomically(&path, render(*format, report)).map_err(out(path))?;
+                write_atomically(&path, format.render(report)).map_err(out(path))?;
             }
             let _ = std::fs::remove_file(dir.join("error.txt"));
         }
@@ -304,14 +295,6 @@ fn write_student(
     }
     let path = dir.join("fingerprint");
     write_atomically(&path, format!("{key} {}\n", graded.seconds)).map_err(out(path))
-}
-
-/// A student's report in `format`, as a file (never coloured).
-fn render(format: Format, report: &Report) -> String {
-    if format == Format::Human {
-        colored::control::set_override(false);
-    }
-    format.render(report)
 }
 
 /// The course's quizzes a grading includes (all, unless `--exercise`

@@ -17,8 +17,9 @@ use crate::check::Status;
 pub const ANNOTATIONS_PER_STEP: usize = 10;
 /// The runner refuses a larger step summary (and shows none of it).
 pub const STEP_SUMMARY_CAP: usize = 1024 * 1024;
-/// The runner cuts annotation messages at this many characters.
-const ANNOTATION_MESSAGE_CAP: usize = 4096;
+/// The runner cuts annotation messages at 4096 characters; this leaves
+/// room for the mark saying a message was cut.
+const ANNOTATION_MESSAGE_CAP: usize = 4000;
 
 /// A workflow command's message, escaped as the toolkit's `escapeData`.
 pub fn escape_data(text: &str) -> String {
@@ -78,7 +79,7 @@ pub fn annotations(report: &Report) -> String {
             "::error file={},title={}::{}\n",
             escape_property(&file),
             escape_property(&title),
-            escape_data(&cut(&message, ANNOTATION_MESSAGE_CAP))
+            escape_data(&crate::grade::trim_text(&message, ANNOTATION_MESSAGE_CAP))
         ));
         if i + 1 == ANNOTATIONS_PER_STEP {
             break;
@@ -120,13 +121,6 @@ pub fn step_summary(markdown: &str) -> String {
     }
     let end = markdown[..end].rfind('\n').unwrap_or(end);
     format!("{}{note}", &markdown[..end])
-}
-
-fn cut(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
 }
 
 #[cfg(test)]
