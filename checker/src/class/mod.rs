@@ -158,15 +158,20 @@ pub fn grade_class(options: &ClassOptions, progress: &dyn Progress) -> Result<Cl
                             }
                         }
                     };
-                    let written = write_student(&dir, &graded, &formats, &key);
+                    let written = write_student(&dir, &graded, &formats);
+                    let seconds = graded.seconds;
                     let mut all = done.lock().unwrap();
                     progress.event(Event::Done { graded: &graded });
                     all.insert(name.clone(), graded);
                     // Kept current as students finish, so a killed run
-                    // leaves a gradebook of everyone graded so far.
+                    // leaves a gradebook of everyone graded so far; the
+                    // fingerprint comes last, once the row is in it.
                     let book = write_gradebook(&options.out_dir, &options.grade, &quizzes, &all);
                     drop(all);
-                    if let Err(err) = written.and(book) {
+                    let result = written
+                        .and(book)
+                        .and_then(|()| write_fingerprint(&dir, &key, seconds));
+                    if let Err(err) = result {
                         *fatal.lock().unwrap() = Some(err);
                         break;
                     }
@@ -262,14 +267,8 @@ fn grade_one(template: &Options, student: &str, path: &Path) -> Result<Graded, G
     })
 }
 
-/// The student's reports, then the fingerprint: present only when the
-/// reports it vouches for are whole.
-fn write_student(
-    dir: &Path,
-    graded: &Graded,
-    formats: &[Format],
-    key: &str,
-) -> Result<(), ClassError> {
+/// The student's reports (and no fingerprint: [`write_fingerprint`]).
+fn write_student(dir: &Path, graded: &Graded, formats: &[Format]) -> Result<(), ClassError> {
     let out = |path: PathBuf| move |source| ClassError::Out { path, source };
     std::fs::create_dir_all(dir).map_err(out(dir.to_path_buf()))?;
     match &graded.result {
@@ -293,8 +292,15 @@ fn write_student(
             }
         }
     }
+    Ok(())
+}
+
+/// The key `dir`'s reports were graded under, written once they and the
+/// gradebook row are whole: a rerun takes the student as graded.
+fn write_fingerprint(dir: &Path, key: &str, seconds: f64) -> Result<(), ClassError> {
     let path = dir.join("fingerprint");
-    write_atomically(&path, format!("{key} {}\n", graded.seconds)).map_err(out(path))
+    write_atomically(&path, format!("{key} {seconds}\n"))
+        .map_err(|source| ClassError::Out { path, source })
 }
 
 /// The course's quizzes a grading includes (all, unless `--exercise`
