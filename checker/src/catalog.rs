@@ -242,6 +242,15 @@ pub fn exercise(dir: &str) -> Option<&'static Exercise> {
     CATALOG.iter().find(|e| e.dir == dir)
 }
 
+/// The exercise a student names on a command line: its number (`1`, `01`),
+/// its directory (`01_wait_n`) or its crate (`wait_n`).
+pub fn named(name: &str) -> Option<&'static Exercise> {
+    let number = name.parse::<usize>().ok().map(|n| format!("{n:02}_"));
+    CATALOG.iter().find(|e| {
+        e.dir == name || e.krate == name || number.as_deref().is_some_and(|n| e.dir.starts_with(n))
+    })
+}
+
 /// The earlier exercises a "works with your own …" check of `dir` runs
 /// through: what it calls, and what those call, nearest first.
 pub fn own_chain(dir: &str) -> Vec<&'static str> {

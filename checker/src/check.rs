@@ -248,6 +248,12 @@ pub enum Cause {
         /// That exercise's crate.
         exercise: String,
     },
+    /// Not run: the earlier exercise it runs through does not compile
+    /// (`cargo test -p`; the grader stubs it instead).
+    EarlierBroken {
+        /// That exercise's directory.
+        exercise: String,
+    },
 }
 
 /// What running a check's scenario produced. This is what crosses the
@@ -286,6 +292,9 @@ pub struct Check {
     pub name: String,
     /// How to fix a failure, unless the verdict brings its own.
     pub hint: String,
+    /// The progressive hints of `checks.yaml` (nudge, tool, shape), for a
+    /// student who asks (`checker hint`, watch mode's `h`).
+    pub hints: Vec<String>,
     /// What a pass is worth.
     pub points: f64,
     /// Graded, but not run by the student's `cargo test`.
@@ -331,6 +340,7 @@ impl Check {
             id: id.to_owned(),
             name: name.to_owned(),
             hint: hint.to_owned(),
+            hints: Vec::new(),
             points: 1.0,
             hidden: false,
             uses_own_earlier: false,

@@ -96,6 +96,11 @@ pub fn export_copy(course: &Path, out: &Path, copy: Copy) -> Result<usize, Expor
     for file in ["Cargo.lock", ".gitignore"] {
         write(Path::new(file), &read(Path::new(file))?)?;
     }
+    // The students' `cargo course` alias, where the course has it.
+    let aliases = Path::new(".cargo/config.toml");
+    if course.join(aliases).is_file() {
+        write(aliases, &read(aliases)?)?;
+    }
     write(Path::new("README.md"), STUDENT_README.as_bytes())?;
 
     // The checker, without its own tests (they grade the project's fixtures).
@@ -104,6 +109,7 @@ pub fn export_copy(course: &Path, out: &Path, copy: Copy) -> Result<usize, Expor
         "checker/src",
         "checker/probes",
         "checker/runner",
+        "checker/own-runner",
         "checker/templates",
     ]
     .into_iter()

@@ -39,6 +39,7 @@ pub mod exit_code;
 pub mod export;
 pub mod files;
 pub mod grade;
+pub mod hint;
 mod manifest;
 pub mod progress;
 pub mod quiz;
@@ -51,6 +52,7 @@ pub mod source;
 pub mod student;
 pub mod subject;
 pub mod verify;
+pub mod watch;
 pub mod wording;
 
 pub use check::{Check, Observation, Status, Verdict};

@@ -61,6 +61,27 @@ enum Command {
         #[command(flatten)]
         course: CourseArg,
     },
+    /// Watch mode: the first exercise not yet passing, its checks re-run on
+    /// every save; keys h (hint), l (list), n (next), r (re-run), q (quit).
+    Watch {
+        #[command(flatten)]
+        course: CourseArg,
+    },
+    /// A hint for the first check that failed in your last `cargo test -p`
+    /// of an exercise: a nudge first, then the tool to use (--next), then
+    /// the shape of the code (--next again).
+    Hint {
+        /// The exercise: 01, 01_wait_n or wait_n.
+        exercise: String,
+        /// Reveal the next step of the hint.
+        #[arg(long)]
+        next: bool,
+        /// The check to hint at, by id [default: the first that failed].
+        #[arg(long, value_name = "ID")]
+        check: Option<String>,
+        #[command(flatten)]
+        course: CourseArg,
+    },
     /// Answer a quiz (the lessons' questions, for Rust): asked one by one
     /// with feedback, the answers saved to quizzes/NAME.answers.yaml, which
     /// `checker grade` grades. Without NAME, lists the quizzes.
@@ -280,6 +301,34 @@ fn main() -> ExitCode {
         Command::List { course } => {
             print!("{}", checker::progress::list(&course.path()));
             code(exit_code::OK)
+        }
+        Command::Watch { course } => code(checker::watch::watch(&course.path())),
+        Command::Hint {
+            exercise,
+            next,
+            check,
+            course,
+        } => {
+            use checker::hint::NoHint;
+            match checker::hint::hint(&course.path(), &exercise, check.as_deref(), next) {
+                Ok(shown) => {
+                    let more = format!("cargo run -p checker -- hint {exercise} --next");
+                    print!("{}", shown.render(&more));
+                    code(exit_code::OK)
+                }
+                Err(all @ NoHint::AllPass(_)) => {
+                    println!("{all}");
+                    code(exit_code::OK)
+                }
+                Err(err @ NoHint::Course(..)) => {
+                    eprintln!("error: {err}");
+                    code(exit_code::COURSE)
+                }
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    code(exit_code::USAGE)
+                }
+            }
         }
         Command::Quiz {
             name,

@@ -25,11 +25,44 @@ pub struct Record {
     pub max_score: f64,
     /// [`source_hash`] of `src/` when it ran.
     pub sources: String,
+    /// The ids of the checks that did not pass, in the order they run:
+    /// the first is the one `checker hint` helps with.
+    #[serde(default)]
+    pub failing: Vec<String>,
+    /// Every check's verdict, in order, as `cargo test -p` printed it:
+    /// what watch mode shows.
+    #[serde(default)]
+    pub checks: Vec<CheckLine>,
 }
 
-/// Where records live: beside the binaries of the build this one is part
-/// of (`target/debug` for `cargo test` and `cargo run`).
+/// One check's verdict in a [`Record`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckLine {
+    /// Its id.
+    pub id: String,
+    /// What it checks.
+    pub name: String,
+    /// `passed`, `failed`, `skipped`, ... ([`crate::Status`]).
+    pub status: String,
+    /// Why, unless it passed.
+    #[serde(default)]
+    pub message: String,
+    /// How to fix it.
+    #[serde(default)]
+    pub hint: Option<String>,
+}
+
+/// Overrides where records live, for the test binaries that write them
+/// and the commands that read them alike (the project's tests of watch
+/// mode use it).
+pub const DIR_ENV: &str = "CHECKER_PROGRESS_DIR";
+
+/// Where a test binary writes its record: beside the binaries of the
+/// build it is part of (`target/debug` for `cargo test` and `cargo run`).
 pub fn dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(DIR_ENV) {
+        return Some(dir.into());
+    }
     let exe = std::env::current_exe().ok()?;
     let mut dir = exe.parent()?;
     // Test binaries live one level down, in `deps/`.
@@ -37,6 +70,17 @@ pub fn dir() -> Option<PathBuf> {
         dir = dir.parent()?;
     }
     Some(dir.join("checker-progress"))
+}
+
+/// Where the records of `course` are read from: where its `cargo test -p`
+/// runs write them (`$CARGO_TARGET_DIR`, else the course's `target/`).
+pub fn dir_for(course: &Path) -> PathBuf {
+    if let Some(dir) = std::env::var_os(DIR_ENV) {
+        return dir.into();
+    }
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| course.join("target"), PathBuf::from);
+    target.join("debug").join("checker-progress")
 }
 
 /// Writes `record` (best effort: a student's run never fails for it).
@@ -49,9 +93,9 @@ pub fn save(record: &Record) {
     }
 }
 
-/// The record of `exercise`, if any.
-pub fn load(exercise: &str) -> Option<Record> {
-    let text = std::fs::read_to_string(dir()?.join(format!("{exercise}.json"))).ok()?;
+/// The record of `exercise` in `course`, if any.
+pub fn load(course: &Path, exercise: &str) -> Option<Record> {
+    let text = std::fs::read_to_string(dir_for(course).join(format!("{exercise}.json"))).ok()?;
     serde_json::from_str(&text).ok()
 }
 
@@ -88,7 +132,7 @@ pub enum State {
 /// The state of the exercise in `course/exercises/<exercise>`.
 pub fn state(course: &Path, exercise: &str) -> State {
     let src = course.join("exercises").join(exercise).join("src");
-    match load(exercise) {
+    match load(course, exercise) {
         Some(record) if record.sources == source_hash(&src) => State::Ran(record),
         Some(record) => State::Changed(record),
         None => {

@@ -14,6 +14,7 @@ const CATALOG: &str = "checker/src/catalog.rs";
 
 /// The grading runner's manifest, from the course root.
 const RUNNER: &str = "checker/runner/Cargo.toml";
+const OWN_RUNNER: &str = "checker/own-runner/Cargo.toml";
 
 /// Why an exercise could not be scaffolded.
 #[derive(Debug, thiserror::Error)]
@@ -65,7 +66,8 @@ pub fn scaffold(course: &Path, name: &str) -> Result<Vec<PathBuf>, ScaffoldError
         return Err(ScaffoldError::Exists(checks_module));
     }
     let catalog = with_catalog_entry(course, name, crate_name)?;
-    let runner = with_runner_dependency(course, name, crate_name)?;
+    let runner = with_runner_dependency(course, RUNNER, name, crate_name, false)?;
+    let own_runner = with_runner_dependency(course, OWN_RUNNER, name, crate_name, true)?;
     let stub = format!(
         "//! Exercise {name}. The task is in `README.md`; run the checks with\n\
          //! `cargo test -p {crate_name}`.\n\n\
@@ -96,6 +98,7 @@ pub fn scaffold(course: &Path, name: &str) -> Result<Vec<PathBuf>, ScaffoldError
         ),
         (course.join(CATALOG), catalog),
         (course.join(RUNNER), runner),
+        (course.join(OWN_RUNNER), own_runner),
     ];
     let mut made = Vec::new();
     for (path, text) in files {
@@ -153,14 +156,17 @@ fn with_catalog_entry(
     ))
 }
 
-/// The runner's manifest with the exercise among its dependencies, which
-/// is its whole wiring into `checker grade` (the runner's build.rs does the rest).
+/// A runner's manifest with the exercise among its dependencies, which
+/// is its whole wiring into `checker grade` (the runner's build.rs does the
+/// rest), or, `optional`, into `cargo test -p`'s own-runner.
 fn with_runner_dependency(
     course: &Path,
+    manifest: &str,
     name: &str,
     crate_name: &str,
+    optional: bool,
 ) -> Result<String, ScaffoldError> {
-    let path = course.join(RUNNER);
+    let path = course.join(manifest);
     let text = read(&path)?;
     let wiring = |why: String| ScaffoldError::Wiring {
         path: path.clone(),
@@ -180,6 +186,9 @@ fn with_runner_dependency(
     }
     let mut dep = toml_edit::InlineTable::new();
     dep.insert("path", format!("../../exercises/{name}").into());
+    if optional {
+        dep.insert("optional", true.into());
+    }
     deps.insert(crate_name, toml_edit::value(dep));
     Ok(doc.to_string())
 }
@@ -299,7 +308,7 @@ mod tests {
     fn course() -> tempfile::TempDir {
         let course = tempfile::tempdir().unwrap();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        for file in [CATALOG, RUNNER] {
+        for file in [CATALOG, RUNNER, OWN_RUNNER] {
             let to = course.path().join(file);
             std::fs::create_dir_all(to.parent().unwrap()).unwrap();
             std::fs::copy(repo.join(file), to).unwrap();
@@ -311,7 +320,7 @@ mod tests {
     fn a_new_exercise_is_declared_in_the_catalog_and_linked_by_the_runner() {
         let course = course();
         let made = scaffold(course.path(), "98_scratch_race").unwrap();
-        assert_eq!(made.len(), 10);
+        assert_eq!(made.len(), 11);
 
         let catalog = std::fs::read_to_string(course.path().join(CATALOG)).unwrap();
         let entry = "            \"98_scratch_race\" scratch_race => ScratchRace {\n                calls: [],\n                cases: none,\n                scratch_race: { async fn() -> () },\n            }\n            // `checker new` adds exercises above this line.";
@@ -323,6 +332,16 @@ mod tests {
             .unwrap();
         let path = runner["dependencies"]["scratch_race"]["path"].as_str();
         assert_eq!(path, Some("../../exercises/98_scratch_race"));
+        let own: toml_edit::DocumentMut = std::fs::read_to_string(course.path().join(OWN_RUNNER))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let dep = &own["dependencies"]["scratch_race"];
+        assert_eq!(
+            dep["path"].as_str(),
+            Some("../../exercises/98_scratch_race")
+        );
+        assert_eq!(dep["optional"].as_bool(), Some(true));
         let module = course.path().join("checker/src/exercises/scratch_race.rs");
         let module = std::fs::read_to_string(module).unwrap();
         assert!(module.contains("fn checks(subject: crate::subject::ScratchRace) -> Vec<Check>"));

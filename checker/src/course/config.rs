@@ -46,8 +46,32 @@ pub struct CheckEntry {
     pub hidden: bool,
     /// `hint`, replacing the check's own.
     pub hint: Option<String>,
+    /// `hints`: what `checker hint` and watch mode's `h` reveal, one step
+    /// at a time, to a student stuck on this check.
+    pub hints: Option<Hints>,
     /// `case`: a declarative check in the exercise's vocabulary.
     pub case: Option<CaseSpec>,
+}
+
+/// A check's progressive hints, in the order a stuck student sees them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hints {
+    /// `nudge`: where to look, without naming the tool.
+    pub nudge: String,
+    /// `tool`: the API to use, and why.
+    pub tool: String,
+    /// `shape`: the shape of the code, short of the solution.
+    pub shape: String,
+}
+
+impl Hints {
+    /// The keys, in the order the steps are revealed.
+    pub const STEPS: [&'static str; 3] = ["nudge", "tool", "shape"];
+
+    /// The steps, in order.
+    pub fn steps(&self) -> [&str; 3] {
+        [&self.nudge, &self.tool, &self.shape]
+    }
 }
 
 /// One problem in a configuration file.
@@ -235,6 +259,7 @@ fn check_entry(
         points: 1.0,
         hidden: false,
         hint: None,
+        hints: None,
         case: None,
     };
     for (key, value) in map {
@@ -258,6 +283,7 @@ fn check_entry(
                 Some(hint) => out.hint = Some(hint.to_owned()),
                 None => errors.push(path, format!("expected text, got {}", show(value))),
             },
+            Some("hints") => out.hints = hints(errors, &path, value),
             Some("points") => match value.as_f64() {
                 Some(p) if p >= 0.0 && p.is_finite() => out.points = p,
                 _ => errors.push(path, format!("expected a number ≥ 0, got {}", show(value))),
@@ -279,7 +305,7 @@ fn check_entry(
             },
             _ => errors.push(
                 path,
-                "unknown key; a check has id, name, points, hidden, hint and case",
+                "unknown key; a check has id, name, points, hidden, hint, hints and case",
             ),
         }
     }
@@ -287,6 +313,59 @@ fn check_entry(
         errors.push(format!("{at}.id"), "missing; every check needs an id");
     }
     (errors.list.len() == before).then_some(out)
+}
+
+/// `hints: {nudge, tool, shape}`, every step a non-empty text.
+fn hints(errors: &mut Errors<'_>, at: &str, value: &Value) -> Option<Hints> {
+    let Value::Mapping(map) = value else {
+        errors.push(
+            at,
+            format!(
+                "expected the hints as a mapping with nudge, tool and shape, got {}",
+                show(value)
+            ),
+        );
+        return None;
+    };
+    let before = errors.list.len();
+    let mut steps: [Option<String>; 3] = Default::default();
+    for (key, step) in map {
+        let path = format!("{at}.{}", key_text(key));
+        let Some(i) = key
+            .as_str()
+            .and_then(|k| Hints::STEPS.iter().position(|s| *s == k))
+        else {
+            errors.push(
+                path,
+                "unknown key; hints are nudge (where to look), tool (what to use) and shape (how \
+                 the code goes), revealed in that order",
+            );
+            continue;
+        };
+        match step.as_str() {
+            Some(text) if !text.trim().is_empty() => steps[i] = Some(text.trim().to_owned()),
+            _ => errors.push(
+                path,
+                format!("expected the hint as text, got {}", show(step)),
+            ),
+        }
+    }
+    for step in Hints::STEPS.iter().filter(|s| !map.contains_key(**s)) {
+        errors.push(
+            format!("{at}.{step}"),
+            format!(
+                "missing; a check's hints have all three steps: {}",
+                Hints::STEPS.join(", ")
+            ),
+        );
+    }
+    let [nudge, tool, shape] = steps;
+    Some(Hints {
+        nudge: nudge?,
+        tool: tool?,
+        shape: shape?,
+    })
+    .filter(|_| errors.list.len() == before)
 }
 
 fn is_id(id: &str) -> bool {
@@ -375,11 +454,42 @@ mod tests {
                 points: 2.5,
                 hidden: true,
                 hint: Some("start them all".into()),
+                hints: None,
                 case: None,
             }
         );
         assert_eq!(config.checks[1].points, 1.0, "points default to 1");
         assert!(config.withheld.is_empty(), "nothing is withheld by default");
+    }
+
+    #[test]
+    fn hints_are_three_steps_in_order() {
+        let yaml = "format-version: 1\ntitle: wait_n\nchecks:\n  - id: concurrent\n    hints:\n      nudge: when does each start?\n      tool: FuturesUnordered\n      shape: |\n        build all\n        then await\n";
+        let config = parse(FILE, "01_wait_n", yaml).unwrap();
+        let hints = config.checks[0].hints.as_ref().unwrap();
+        assert_eq!(
+            hints.steps(),
+            [
+                "when does each start?",
+                "FuturesUnordered",
+                "build all\nthen await"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_broken_hint_is_reported_with_its_key_path() {
+        let yaml = "format-version: 1\ntitle: wait_n\nchecks:\n  - id: concurrent\n  - id: no_sort\n    hints:\n      nudge: look at the order\n      tool: 3\n      shap: typo\n  - id: zero_waits\n    hints: [a, b, c]\n";
+        let said = errors(yaml);
+        assert_eq!(
+            said,
+            [
+                "exercises/01_wait_n/checks.yaml: checks[1].hints.tool: expected the hint as text, got 3",
+                "exercises/01_wait_n/checks.yaml: checks[1].hints.shap: unknown key; hints are nudge (where to look), tool (what to use) and shape (how the code goes), revealed in that order",
+                "exercises/01_wait_n/checks.yaml: checks[1].hints.shape: missing; a check's hints have all three steps: nudge, tool, shape",
+                "exercises/01_wait_n/checks.yaml: checks[2].hints: expected the hints as a mapping with nudge, tool and shape, got a list",
+            ]
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::path::Path;
 pub use cases::{
     CaseSpec, Elapsed, GeneratorCase, GeneratorExpect, MeasureTimeCase, WaitsCase, WaitsExpect,
 };
-pub use config::{CheckEntry, ConfigError, ExerciseConfig, FORMAT_VERSION, parse};
+pub use config::{CheckEntry, ConfigError, ExerciseConfig, FORMAT_VERSION, Hints, parse};
 
 use crate::check::Check;
 use crate::exercises::checks;
@@ -75,6 +75,9 @@ pub fn configure(
         if let Some(hint) = &entry.hint {
             check.hint = hint.clone();
         }
+        if let Some(hints) = &entry.hints {
+            check.hints = hints.steps().map(str::to_owned).to_vec();
+        }
         check.points = entry.points;
         check.hidden = entry.hidden;
         out.push(check);
@@ -139,6 +142,27 @@ pub fn configure_course(
     }
 }
 
+/// The checks students run that have no hints: `checker verify` reports
+/// each (students ask for hints on the checks they run; a check without
+/// them falls back to its one failure hint).
+pub fn unhinted(exercise: &str, config: &ExerciseConfig) -> Vec<ConfigError> {
+    config
+        .checks
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !e.hidden && e.hints.is_none())
+        .map(|(i, e)| ConfigError {
+            file: config_path(exercise),
+            path: format!("checks[{i}].hints"),
+            message: format!(
+                "missing; {:?} is a check students run, so it needs hints for `checker hint`: \
+                 `hints: {{nudge: ..., tool: ..., shape: ...}}` (CONTRIBUTING.md)",
+                e.id
+            ),
+        })
+        .collect()
+}
+
 /// Loads and applies an exercise's configuration in one step.
 pub fn configured_checks(
     subject: Subject,
@@ -159,7 +183,10 @@ mod tests {
         let mut yaml = String::from("format-version: 1\ntitle: wait_n\nchecks:\n");
         for check in checks(subject) {
             if !withheld.contains(&check.id.as_str()) {
-                yaml.push_str(&format!("  - id: {}\n", check.id));
+                yaml.push_str(&format!(
+                    "  - id: {}\n    hints: {{nudge: n, tool: t, shape: s}}\n",
+                    check.id
+                ));
             }
         }
         yaml.push_str(&format!("withheld: [{}]\n", withheld.join(", ")));
@@ -210,5 +237,24 @@ mod tests {
             "{errors:#?}"
         );
         assert!(configure_course(subject, &config(&[])).is_ok());
+    }
+
+    #[test]
+    fn every_check_students_run_has_hints() {
+        let subject = Subject::unlinked("01_wait_n").unwrap();
+        let mut config = config(&[]);
+        config.checks[1].hints = None;
+        config.checks[2].hints = None;
+        config.checks[2].hidden = true;
+        assert!(configure_course(subject, &config).is_ok());
+        let errors = unhinted("01_wait_n", &config);
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(
+            errors[0].to_string().starts_with(&format!(
+                "{FILE}: checks[1].hints: missing; {:?} is a check students run",
+                config.checks[1].id
+            )),
+            "{errors:#?}"
+        );
     }
 }

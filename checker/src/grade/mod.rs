@@ -27,6 +27,7 @@ use std::time::Duration;
 
 pub use intake::{Intake, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, intake};
 pub use observe::OUTPUT_CAP;
+pub(crate) use slot::owner;
 
 use crate::check::{Check, Status, Verdict};
 use crate::exercises::EXERCISES;

@@ -148,7 +148,15 @@ pub fn layout(course: &Path) -> Vec<Problem> {
                 );
             }
             let configured = parse(&crate::course::config_path(exercise), exercise, &text)
-                .and_then(|c| configure_course(subject, &c));
+                .and_then(|c| {
+                    let unhinted = crate::course::unhinted(exercise, &c);
+                    configure_course(subject, &c)?;
+                    if unhinted.is_empty() {
+                        Ok(())
+                    } else {
+                        Err(unhinted)
+                    }
+                });
             for error in configured.err().unwrap_or_default() {
                 push(
                     exercise,

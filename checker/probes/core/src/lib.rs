@@ -356,13 +356,16 @@ pub fn default_own<F: Copy + 'static>(name: &'static str) -> Option<F> {
     )
 }
 
-/// What a probe built without its `own-crate` feature (as the grader
-/// builds probes) does when asked for the student's function that nobody
-/// registered: a bug in the grader's wiring, never a student's.
+/// What a probe built without its `own-crate` feature (as everything in
+/// the course builds probes) does when asked for the student's function
+/// and no runner registered one: the student's own code calling an earlier
+/// exercise outside the checks, which needs that feature.
 pub fn unlinked(name: &str) -> ! {
+    let krate = name.split("::").next().unwrap_or(name);
     panic!(
-        "the checker's probe has no {name} to call: this build links no crate of it and none \
-         was registered with set_default_own (a bug in the checker, not in your code)"
+        "the course's probe of {name} has no {krate} to call: the checks link your own \
+         {krate} themselves, but this build does not; to call it from your own code \
+         outside the checks, build with `--features {krate}/own-crate`"
     )
 }
 

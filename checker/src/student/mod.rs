@@ -1,5 +1,7 @@
 //! `cargo test -p <exercise>`: the exercise's checks in libtest's format.
 
+mod own;
+
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -69,38 +71,110 @@ pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
         .map(|c| c.id.clone())
         .filter(|id| selected_by(&args, id))
         .collect();
-    let observed = (!args.list && !selected.is_empty()).then(|| {
+    // The one check that runs the student's own earlier exercises needs
+    // them linked, and this binary links none (see `own`): its runner is
+    // built meanwhile, while the other checks run here.
+    let own_check = checks
+        .iter()
+        .find(|c| c.uses_own_earlier && selected.contains(&c.id))
+        .map(|c| c.id.clone());
+    let run = !args.list && !selected.is_empty();
+    let own_runner = own_check.as_ref().filter(|_| run).map(|_| {
+        let (exercise, crate_dir) = (exercise.to_owned(), crate_dir.to_path_buf());
+        std::thread::spawn(move || own::build(&exercise, &crate_dir))
+    });
+    let here: Vec<String> = selected
+        .iter()
+        .filter(|id| Some(*id) != own_check.as_ref())
+        .cloned()
+        .collect();
+    let observed = run.then(|| {
         // The student's own code on the student's own machine: no sandbox,
         // but the grader's limits, set by this binary as its own launcher.
         let exe = std::env::current_exe().expect("the test binary knows its path");
         let budget = Budget::run();
         let sandbox =
             Sandbox::prepare(Mode::None, exe.clone()).expect("no probing without a sandbox");
-        let children = Children {
+        let mut children = Children {
             sandbox: &sandbox,
             runner: exe,
             runner_args: Vec::new(),
             workdir: crate_dir.to_path_buf(),
             limits: budget.limits,
         };
-        children.observe(exercise, &config, &selected, budget.time)
+        let mut observed = children.observe(exercise, &config, &here, budget.time);
+        let (Some(id), Some(build)) = (&own_check, own_runner) else {
+            return (observed, None);
+        };
+        let built = build
+            .join()
+            .unwrap_or_else(|_| own::OwnRunner::Failed("its build panicked".into()));
+        if let own::OwnRunner::Built(runner) = &built {
+            children.runner = runner.clone();
+            let mut alone =
+                children.observe(exercise, &config, std::slice::from_ref(id), budget.time);
+            observed.outcomes.append(&mut alone.outcomes);
+            for text in [alone.message, alone.output] {
+                if !text.trim().is_empty() {
+                    observed.output.push_str(&text);
+                }
+            }
+        }
+        (observed, Some((id.clone(), built)))
     });
+    let (observed, own_built) = match observed {
+        Some((observed, built)) => (Some(observed), built),
+        None => (None, None),
+    };
     let mut notes = Vec::new();
     let mut outcomes: Vec<(bool, f64)> = Vec::new();
+    let mut failing = Vec::new();
+    let mut lines = Vec::new();
     let trials = checks
         .into_iter()
         .map(|check| {
-            let verdict = observed
+            let unbuilt = own_built
                 .as_ref()
-                .and_then(|o| o.outcomes.get(&check.id))
-                .map(|outcome| outcome.verdict(&check, &sources));
+                .filter(|(id, _)| *id == check.id)
+                .and_then(|(_, built)| built.verdict(exercise));
+            let verdict = unbuilt.or_else(|| {
+                observed
+                    .as_ref()
+                    .and_then(|o| o.outcomes.get(&check.id))
+                    .map(|outcome| outcome.verdict(&check, &sources))
+            });
             let skipped = verdict
                 .as_ref()
                 .is_some_and(|v| v.status == Status::Skipped);
             let passed = verdict.as_ref().is_some_and(|v| v.status == Status::Passed);
             outcomes.push((passed, check.points));
+            if !passed {
+                failing.push(check.id.clone());
+            }
+            lines.push(crate::progress::CheckLine {
+                id: check.id.clone(),
+                name: check.name.clone(),
+                status: verdict
+                    .as_ref()
+                    .map_or("not run".to_owned(), |v| v.status.to_string()),
+                message: verdict
+                    .as_ref()
+                    .filter(|v| v.status != Status::Passed)
+                    .map(|v| v.message.clone())
+                    .unwrap_or_default(),
+                hint: verdict
+                    .as_ref()
+                    .filter(|v| v.status != Status::Passed)
+                    .and_then(|v| v.hint.clone()),
+            });
             if let Some(v) = verdict.as_ref().filter(|_| skipped) {
-                notes.push(format!("{} {}", check.id, v.message));
+                let hint = v.hint.as_deref().map(|h| format!("\n  hint: {h}"));
+                notes.push(format!(
+                    "{} {}{}",
+                    check.id,
+                    v.message,
+                    hint.unwrap_or_default()
+                ));
             }
             let name = check.name.clone();
             Trial::test(check.id.clone(), move || match verdict {
@@ -132,6 +206,8 @@ pub fn main(subject: Subject, crate_dir: &str) -> ExitCode {
                 .sum(),
             max_score: outcomes.iter().map(|(_, pts)| pts).sum(),
             sources: crate::progress::source_hash(&crate_dir.join("src")),
+            failing,
+            checks: lines,
         });
     }
     for note in notes {
