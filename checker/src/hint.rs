@@ -119,7 +119,9 @@ pub fn hint(course: &Path, name: &str, check: Option<&str>, next: bool) -> Resul
             .into_iter()
             .filter(|c| !c.hidden)
             .collect();
-    let record = match progress::state(course, exercise.dir) {
+    let state = progress::state(course, exercise.dir);
+    let current = matches!(state, State::Ran(_));
+    let record = match state {
         State::Ran(record) | State::Changed(record) => Some(record),
         State::NotStarted | State::NotRun => None,
     };
@@ -137,11 +139,8 @@ pub fn hint(course: &Path, name: &str, check: Option<&str>, next: bool) -> Resul
                 check: id.to_owned(),
             })?,
         None => match &record {
-            Some(r) if r.failing.is_empty() && r.passed == r.total => {
-                if matches!(progress::state(course, exercise.dir), State::Ran(_)) {
-                    return Err(NoHint::AllPass(exercise.dir.to_owned()));
-                }
-                checks.first()
+            Some(r) if current && r.failing.is_empty() && r.passed == r.total => {
+                return Err(NoHint::AllPass(exercise.dir.to_owned()));
             }
             _ => failing
                 .iter()

@@ -203,18 +203,22 @@ pub fn list(course: &Path) -> String {
         let line = format!("{dir:<24} {:<50} {state:<30} {points}", cut(&teaches, 50));
         let _ = writeln!(out, "{}", line.trim_end());
     }
-    let width = 30;
-    let filled = done * width / exercises.len().max(1);
     let _ = writeln!(
         out,
-        "\n[{}{}] {done}/{} exercises done, {}/{} points checked so far",
-        "#".repeat(filled),
-        "-".repeat(width - filled),
+        "\n{} {done}/{} exercises done, {}/{} points checked so far",
+        bar(done, exercises.len()),
         exercises.len(),
         crate::report::points(score),
         crate::report::points(max)
     );
     out
+}
+
+/// `[####------]`: `done` of `total`, thirty wide.
+pub fn bar(done: usize, total: usize) -> String {
+    let width = 30;
+    let filled = done.min(total) * width / total.max(1);
+    format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled))
 }
 
 fn cut(text: &str, width: usize) -> String {

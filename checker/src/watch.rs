@@ -91,6 +91,7 @@ pub fn watch(course: &Path) -> i32 {
         tty,
         exercise: first_unfinished(course),
         pane: Pane::Checks,
+        public: public_checks(course),
         running: None,
         runs: 0,
         last: None,
@@ -181,6 +182,8 @@ struct Screen {
     tty: bool,
     exercise: &'static Exercise,
     pane: Pane,
+    /// The course's checks students run ([`public_checks`]).
+    public: usize,
     /// The cargo under way.
     running: Option<nix::unistd::Pid>,
     /// Runs started so far.
@@ -267,7 +270,7 @@ impl Screen {
             }
         }
         text.push('\n');
-        text.push_str(&progress_bar(&self.course));
+        text.push_str(&progress_bar(&self.course, self.public));
         if self.tty {
             text.push_str("\nh hint · l list · n next exercise · r re-run · q quit\n");
             paint(&text);
@@ -403,18 +406,11 @@ fn compile_errors(stderr: &str) -> String {
     out
 }
 
-/// The course progress bar: exercises done, and checks passing over the
-/// course's public checks.
-fn progress_bar(course: &Path) -> String {
-    let (mut done, mut passing, mut total) = (0, 0, 0);
+/// The course progress bar: exercises done, and checks passing of the
+/// course's `public` checks.
+fn progress_bar(course: &Path, public: usize) -> String {
+    let (mut done, mut passing) = (0, 0);
     for exercise in CATALOG {
-        let checks = crate::Subject::unlinked(exercise.dir)
-            .and_then(|s| {
-                crate::course::configured_checks(s, &course.join("exercises").join(exercise.dir))
-                    .ok()
-            })
-            .map_or(0, |c| c.iter().filter(|c| !c.hidden).count());
-        total += checks;
         if let State::Ran(record) = progress::state(course, exercise.dir) {
             passing += record.passed;
             if record.passed == record.total {
@@ -422,14 +418,25 @@ fn progress_bar(course: &Path) -> String {
             }
         }
     }
-    let width = 30;
-    let filled = done * width / CATALOG.len().max(1);
     format!(
-        "[{}{}] {done}/{} exercises done · {passing}/{total} checks passing\n",
-        "#".repeat(filled),
-        "-".repeat(width - filled),
+        "{} {done}/{} exercises done · {passing}/{public} checks passing\n",
+        progress::bar(done, CATALOG.len()),
         CATALOG.len()
     )
+}
+
+/// How many checks students run in the whole course: read once, as the
+/// course does not change while it is watched (only its `src/`).
+fn public_checks(course: &Path) -> usize {
+    CATALOG
+        .iter()
+        .filter_map(|exercise| {
+            let subject = crate::Subject::unlinked(exercise.dir)?;
+            crate::course::configured_checks(subject, &course.join("exercises").join(exercise.dir))
+                .ok()
+        })
+        .map(|checks| checks.iter().filter(|c| !c.hidden).count())
+        .sum()
 }
 
 fn passes(course: &Path, exercise: &Exercise) -> bool {

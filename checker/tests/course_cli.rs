@@ -1,6 +1,8 @@
 //! `checker verify`, `new` and `export`, and a check added by YAML alone,
 //! through the real binary on copies of the course.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Mutex;
@@ -9,46 +11,27 @@ use std::sync::Mutex;
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    common::root()
 }
 
 fn shared_target() -> PathBuf {
-    root().join("target/course-copies")
+    common::copies_target()
 }
 
-/// A copy of the course (without the hostile submissions) at a fixed path
-/// under target/, so repeated runs reuse its build.
 fn copy_course(name: &str) -> PathBuf {
-    let dst = root().join("target/course-copy").join(name);
-    let _ = std::fs::remove_dir_all(&dst);
-    for item in [
-        "Cargo.toml",
-        "Cargo.lock",
-        ".gitignore",
-        "checker",
-        "exercises",
-        "services",
-        "solutions",
-        "tests",
-    ] {
-        copy(&root().join(item), &dst.join(item));
-    }
-    dst
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        let name = from.file_name().unwrap_or_default();
-        if name == "target" || name == "submissions" {
-            return;
-        }
-        for entry in std::fs::read_dir(from).unwrap().flatten() {
-            copy(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(from, to).unwrap();
-    }
+    common::course_copy(
+        name,
+        &[
+            "Cargo.toml",
+            "Cargo.lock",
+            ".gitignore",
+            "checker",
+            "exercises",
+            "services",
+            "solutions",
+            "tests",
+        ],
+    )
 }
 
 fn checker(args: &[&str]) -> Output {

@@ -7,6 +7,8 @@
 //! Waiting on the terminal is bounded by watchdogs only (the first build of
 //! the copy compiles the checker); nothing here times the code.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -18,46 +20,23 @@ use checker::progress::DIR_ENV;
 /// copy compiles the checker.
 const WATCHDOG: Duration = Duration::from_secs(600);
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        let name = from.file_name().unwrap_or_default();
-        if name == "target" || name == "submissions" {
-            return;
-        }
-        for entry in std::fs::read_dir(from).unwrap().flatten() {
-            copy(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(from, to).unwrap();
-    }
-}
+use common::root;
 
 /// A fresh copy of the course at `target/course-copy/<name>`.
 fn course_copy(name: &str) -> PathBuf {
-    let course = root().join("target/course-copy").join(name);
-    let _ = std::fs::remove_dir_all(&course);
-    for item in [
-        "Cargo.toml",
-        "Cargo.lock",
-        "checker",
-        "exercises",
-        "services",
-        "solutions",
-        "tests",
-        "quizzes",
-    ] {
-        copy(&root().join(item), &course.join(item));
-    }
-    course
-}
-
-fn target_dir() -> PathBuf {
-    root().join("target/course-copies")
+    common::course_copy(
+        name,
+        &[
+            "Cargo.toml",
+            "Cargo.lock",
+            "checker",
+            "exercises",
+            "services",
+            "solutions",
+            "tests",
+            "quizzes",
+        ],
+    )
 }
 
 fn put(course: &Path, exercise: &str, text: &str) {
@@ -165,7 +144,7 @@ fn watch_command() -> String {
 fn a_student_works_through_00_to_02_in_watch_mode() {
     let course = course_copy("student-loop");
     let progress = tempfile::tempdir().unwrap();
-    let target = target_dir();
+    let target = common::copies_target();
     let env = [
         ("CARGO_TARGET_DIR", target.as_path()),
         (DIR_ENV, progress.path()),

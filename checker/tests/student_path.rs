@@ -9,30 +9,15 @@
 //! two paths only. The earlier exercises hold reference solutions, as in
 //! the suite, so "works with your own …" checks run rather than wait.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use checker::subject::Subject;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        let name = from.file_name().unwrap_or_default();
-        if name == "target" || name == "submissions" {
-            return;
-        }
-        for entry in std::fs::read_dir(from).unwrap().flatten() {
-            copy(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(from, to).unwrap();
-    }
-}
+use common::root;
 
 fn declared(text: &str) -> BTreeSet<String> {
     text.lines()
@@ -50,7 +35,7 @@ fn student_run(course: &Path, krate: &str) -> (Vec<(String, String)>, String) {
     let output = Command::new(env!("CARGO"))
         .args(["test", "-p", krate, "--", "--test-threads", "4"])
         .current_dir(course)
-        .env("CARGO_TARGET_DIR", root().join("target/course-copies"))
+        .env("CARGO_TARGET_DIR", common::copies_target())
         .env_remove("RUSTFLAGS")
         .output()
         .unwrap();
@@ -67,19 +52,18 @@ fn student_run(course: &Path, krate: &str) -> (Vec<(String, String)>, String) {
 
 #[test]
 fn cargo_test_fails_exactly_what_each_fixture_declares() {
-    let course = root().join("target/course-copy/student-path");
-    let _ = std::fs::remove_dir_all(&course);
-    for item in [
-        "Cargo.toml",
-        "Cargo.lock",
-        "checker",
-        "exercises",
-        "services",
-        "solutions",
-        "tests",
-    ] {
-        copy(&root().join(item), &course.join(item));
-    }
+    let course = common::course_copy(
+        "student-path",
+        &[
+            "Cargo.toml",
+            "Cargo.lock",
+            "checker",
+            "exercises",
+            "services",
+            "solutions",
+            "tests",
+        ],
+    );
     for (dir, _) in checker::exercises::EXERCISES {
         let rel = format!("{dir}/src/lib.rs");
         std::fs::copy(

@@ -27,7 +27,7 @@ use std::time::Duration;
 
 pub use intake::{Intake, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, intake};
 pub use observe::OUTPUT_CAP;
-pub(crate) use slot::owner;
+pub(crate) use slot::{owner, span_files};
 
 use crate::check::{Check, Status, Verdict};
 use crate::exercises::EXERCISES;

@@ -539,15 +539,7 @@ fn read_message(root: &Path, line: &str, build: &mut Build) {
                 .clone()
                 .unwrap_or_else(|| message.message.message.clone());
             let rendered = relative_to(&rendered, root);
-            // The primary span, and the macro calls it was expanded from:
-            // an error inside `checker::link!` is the runner file's that
-            // called it.
-            let mut files: Vec<&Path> = Vec::new();
-            let mut span = message.message.spans.iter().find(|span| span.is_primary);
-            while let Some(s) = span {
-                files.push(Path::new(&s.file_name));
-                span = s.expansion.as_ref().map(|e| &e.span);
-            }
+            let files = span_files(&message.message);
             match owner(root, message.target.src_path.as_std_path(), &files) {
                 Some(exercise) => build.errors.push((exercise, rendered)),
                 None => build.unattributed.push(rendered),
@@ -555,6 +547,19 @@ fn read_message(root: &Path, line: &str, build: &mut Build) {
         }
         _ => {}
     }
+}
+
+/// The files of a diagnostic's primary span and of the macro calls it was
+/// expanded from, for [`owner`]: an error inside `checker::link!` is the
+/// runner file's that called it.
+pub(crate) fn span_files(diagnostic: &cargo_metadata::diagnostic::Diagnostic) -> Vec<&Path> {
+    let mut files: Vec<&Path> = Vec::new();
+    let mut span = diagnostic.spans.iter().find(|span| span.is_primary);
+    while let Some(s) = span {
+        files.push(Path::new(&s.file_name));
+        span = s.expansion.as_ref().map(|e| &e.span);
+    }
+    files
 }
 
 /// `text` with every path that starts with `root` made relative to it: the

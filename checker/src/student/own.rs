@@ -46,11 +46,7 @@ impl OwnRunner {
     /// The verdict of the own check when no runner could be built, for
     /// the exercise `exercise` (its directory).
     pub(crate) fn verdict(&self, exercise: &str) -> Option<Verdict> {
-        let krate = |dir: &str| {
-            crate::catalog::exercise(dir)
-                .map_or(dir, |e| e.krate)
-                .to_owned()
-        };
+        use super::subject_crate as krate;
         match self {
             OwnRunner::Built(_) => None,
             OwnRunner::Broken {
@@ -185,13 +181,8 @@ fn read(root: &Path, stdout: &str, stderr: &str, success: bool) -> OwnRunner {
                 if message.message.level == DiagnosticLevel::Error =>
             {
                 let diagnostic = &message.message;
-                let mut files: Vec<&Path> = Vec::new();
+                let files = crate::grade::span_files(diagnostic);
                 let primary = diagnostic.spans.iter().find(|span| span.is_primary);
-                let mut span = primary;
-                while let Some(s) = span {
-                    files.push(Path::new(&s.file_name));
-                    span = s.expansion.as_ref().map(|e| &e.span);
-                }
                 let error = match &diagnostic.code {
                     Some(code) => format!("error[{}]: {}", code.code, diagnostic.message),
                     None => format!("error: {}", diagnostic.message),

@@ -24,6 +24,39 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The target directory the copies of the course build in.
+pub fn copies_target() -> PathBuf {
+    root().join("target/course-copies")
+}
+
+/// A fresh copy of `items` of the course (never its hostile submissions
+/// or a build) at `target/course-copy/<name>`, a fixed path, so repeated
+/// runs reuse its build in [`copies_target`].
+pub fn course_copy(name: &str, items: &[&str]) -> PathBuf {
+    let dst = root().join("target/course-copy").join(name);
+    let _ = std::fs::remove_dir_all(&dst);
+    for item in items {
+        copy_tree(&root().join(item), &dst.join(item));
+    }
+    dst
+}
+
+/// Copies `from` to `to`, leaving out `target/` and `submissions/`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        let name = from.file_name().unwrap_or_default();
+        if name == "target" || name == "submissions" {
+            return;
+        }
+        for entry in std::fs::read_dir(from).unwrap().flatten() {
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
 /// The cache every CLI test grades in.
 pub fn cache() -> PathBuf {
     root().join("target/checker-test-cache")
