@@ -24,7 +24,7 @@ use crate::progress::{self, State};
 
 /// How long the files must stay quiet before a save re-runs the checks:
 /// an editor's save is several events.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// The README lines shown under the exercise's title.
 const STATEMENT_LINES: usize = 4;

@@ -1,2 +1,0 @@
-//! Nothing to link: the runner is its test target, `src/main.rs` (see
-//! Cargo.toml for why).
