@@ -223,6 +223,7 @@ rust-version.workspace = true
 publish.workspace = true
 
 [lib]
+path = "src/lib.rs"
 test = false
 doctest = false
 

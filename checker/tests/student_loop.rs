@@ -200,6 +200,25 @@ fn a_student_works_through_00_to_02_in_watch_mode() {
         stderr.contains("`cargo test -p wait_random` shows every error"),
         "{stderr}"
     );
+    // Nor does one whose file is missing.
+    std::fs::remove_file(course.join("exercises/00_wait_random/src/lib.rs")).unwrap();
+    let run = Command::new(env!("CARGO"))
+        .args(["test", "-p", "wait_n"])
+        .current_dir(&course)
+        .env("CARGO_TARGET_DIR", &target)
+        .env(DIR_ENV, progress.path())
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "with_own_wait_random skipped: your 00_wait_random does not compile (error: couldn't \
+             read `exercises/00_wait_random/src/lib.rs`"
+        ),
+        "{stderr}"
+    );
 
     // Watch mode, from a wrong 00 to a passing 02.
     put(
