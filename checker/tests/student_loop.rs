@@ -47,6 +47,17 @@ fn put(course: &Path, exercise: &str, text: &str) {
     std::fs::rename(&tmp, &path).unwrap();
 }
 
+/// `cargo test -p krate` in `course`, as a student runs it, with `env`.
+fn cargo_test(course: &Path, env: &[(&str, &Path)], krate: &str) -> std::process::Output {
+    Command::new(env!("CARGO"))
+        .args(["test", "-p", krate])
+        .current_dir(course)
+        .envs(env.iter().copied())
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap()
+}
+
 fn solution(exercise: &str) -> String {
     std::fs::read_to_string(root().join("solutions").join(exercise).join("src/lib.rs")).unwrap()
 }
@@ -160,14 +171,7 @@ fn a_student_works_through_00_to_02_in_watch_mode() {
          pub async fn wait_random(max_delay: Duration) -> Duration {\n    max_delay.no_such_method()\n}\n",
     );
     put(&course, "01_wait_n", &solution("01_wait_n"));
-    let run = Command::new(env!("CARGO"))
-        .args(["test", "-p", "wait_n"])
-        .current_dir(&course)
-        .env("CARGO_TARGET_DIR", &target)
-        .env(DIR_ENV, progress.path())
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
+    let run = cargo_test(&course, &env, "wait_n");
     let stdout = String::from_utf8_lossy(&run.stdout);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stdout}{stderr}");
@@ -202,14 +206,7 @@ fn a_student_works_through_00_to_02_in_watch_mode() {
     );
     // Nor does one whose file is missing.
     std::fs::remove_file(course.join("exercises/00_wait_random/src/lib.rs")).unwrap();
-    let run = Command::new(env!("CARGO"))
-        .args(["test", "-p", "wait_n"])
-        .current_dir(&course)
-        .env("CARGO_TARGET_DIR", &target)
-        .env(DIR_ENV, progress.path())
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
+    let run = cargo_test(&course, &env, "wait_n");
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
     assert!(
